@@ -7,7 +7,7 @@ packages=(
   libcpprest-dev libboost-dev libboost-program-options-dev libboost-system-dev
   nlohmann-json3-dev libyaml-cpp-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-kubernetes python3-yaml openssl curl procps
+  python3 python3-kubernetes python3-yaml openssl curl procps bc
 )
 
 missing=()
