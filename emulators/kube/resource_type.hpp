@@ -12,16 +12,17 @@ using json = nlohmann::json;
 
 // One problem with a field, as the real apiserver reports it in Status.details.causes[].
 struct FieldCause {
-  std::string reason;   // FieldValueRequired, FieldValueInvalid, FieldValueNotSupported, FieldValueTypeInvalid,
-                        // FieldValueTooLong, FieldValueForbidden, FieldValueDuplicate
+  std::string reason;  // FieldValueRequired, FieldValueInvalid, FieldValueNotSupported,
+                       // FieldValueTypeInvalid, FieldValueTooLong, FieldValueForbidden, FieldValueDuplicate
   std::string message;  // e.g. `Unsupported value: "X": supported values: "Delete", "RecycleBin", "Orphan"`
   std::string field;    // e.g. `spec.deletionPolicy`
 };
 
 // The outcome of admitting an object against its schema.
 struct Admission {
-  std::vector<std::string> unknown_fields;  // paths of fields not in the schema (already pruned from the object)
-  std::vector<FieldCause> causes;           // validation failures; empty means valid
+  std::vector<std::string>
+      unknown_fields;              // paths of fields not in the schema (already pruned from the object)
+  std::vector<FieldCause> causes;  // validation failures; empty means valid
 };
 
 // A printer column (CRD additionalPrinterColumns, or a built-in kind's columns).

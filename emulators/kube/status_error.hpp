@@ -19,7 +19,7 @@ class StatusError : public std::runtime_error {
 
   // {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":..,"reason":..,"details":..,"code":..}
   json to_status() const {
-    json s = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()},
+    json s = {{"kind", "Status"},    {"apiVersion", "v1"}, {"metadata", json::object()},
               {"status", "Failure"}, {"message", what()},  {"reason", reason_}};
     if (!details_.empty()) s["details"] = details_;
     s["code"] = code_;
@@ -36,12 +36,14 @@ class StatusError : public std::runtime_error {
             json{{"name", name}, {"group", t.group}, {"kind", t.plural}}};
   }
   static StatusError conflict(const ResourceType& t, const std::string& name, const std::string& why) {
-    return {409, "Conflict", "Operation cannot be fulfilled on " + t.qualified_resource() + " \"" + name + "\": " + why,
+    return {409, "Conflict",
+            "Operation cannot be fulfilled on " + t.qualified_resource() + " \"" + name + "\": " + why,
             json{{"name", name}, {"group", t.group}, {"kind", t.plural}}};
   }
   static StatusError modified_conflict(const ResourceType& t, const std::string& name) {
-    return conflict(t, name,
-                    "the object has been modified; please apply your changes to the latest version and try again");
+    return conflict(
+        t, name,
+        "the object has been modified; please apply your changes to the latest version and try again");
   }
   static StatusError bad_request(const std::string& message) { return {400, "BadRequest", message}; }
   static StatusError gone_expired(const std::string& message) { return {410, "Expired", message}; }
@@ -49,9 +51,12 @@ class StatusError : public std::runtime_error {
   static StatusError unsupported_media_type(const std::string& message) {
     return {415, "UnsupportedMediaType", message};
   }
-  static StatusError method_not_allowed(const std::string& message) { return {405, "MethodNotAllowed", message}; }
+  static StatusError method_not_allowed(const std::string& message) {
+    return {405, "MethodNotAllowed", message};
+  }
   // 422: `Kind.group "name" is invalid: <field>: <message>` (several causes: `[a, b]`).
-  static StatusError invalid(const ResourceType& t, const std::string& name, const std::vector<FieldCause>& causes) {
+  static StatusError invalid(const ResourceType& t, const std::string& name,
+                             const std::vector<FieldCause>& causes) {
     std::string list;
     json jc = json::array();
     for (const auto& c : causes) {
