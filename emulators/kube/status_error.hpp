@@ -68,6 +68,11 @@ class StatusError : public std::runtime_error {
     return {422, "Invalid", t.qualified_kind() + " \"" + name + "\" is invalid: " + list,
             json{{"name", name}, {"group", t.group}, {"kind", t.kind}, {"causes", jc}}};
   }
+
+ private:
+  int code_;
+  std::string reason_;
+  json details_;
 };
 
 }  // namespace kubeemu
