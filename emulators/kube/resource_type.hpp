@@ -12,8 +12,8 @@ using json = nlohmann::json;
 
 // One problem with a field, as the real apiserver reports it in Status.details.causes[].
 struct FieldCause {
-  std::string reason;  // FieldValueRequired, FieldValueInvalid, FieldValueNotSupported,
-                       // FieldValueTypeInvalid, FieldValueTooLong, FieldValueForbidden, FieldValueDuplicate
+  std::string reason;   // FieldValueRequired, FieldValueInvalid, FieldValueNotSupported,
+                        // FieldValueTypeInvalid, FieldValueTooLong, FieldValueForbidden, FieldValueDuplicate
   std::string message;  // e.g. `Unsupported value: "X": supported values: "Delete", "RecycleBin", "Orphan"`
   std::string field;    // e.g. `spec.deletionPolicy`
 };
