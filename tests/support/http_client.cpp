@@ -59,8 +59,6 @@ HttpResponse http_request(const std::string& method, const std::string& url, con
   try {
     tcp::resolver resolver(ioc);
     auto endpoints = resolver.resolve(u.host, u.port);
-    stream.expires_after(timeout);
-    stream.connect(endpoints);
 
     http::request<http::string_body> req;
     req.method_string(method);
@@ -72,15 +70,31 @@ HttpResponse http_request(const std::string& method, const std::string& url, con
     req.body() = body;
     req.prepare_payload();
 
-    stream.expires_after(timeout);
-    http::write(stream, req);
-
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(std::uint64_t{1} << 30);  // admin listings of many thousand ports are large
     parser.header_limit(1 << 20);
+
+    // The exchange runs as asynchronous operations because tcp_stream's expiry only bounds those: a server
+    // that accepts and never answers (a paused API server, an endless watch) then fails the call instead of
+    // hanging it.
+    beast::error_code failure;
     stream.expires_after(timeout);
-    http::read(stream, buffer, parser);
+    stream.async_connect(endpoints, [&](beast::error_code ec, const tcp::endpoint&) {
+      if (ec) {
+        failure = ec;
+        return;
+      }
+      http::async_write(stream, req, [&](beast::error_code ec, std::size_t) {
+        if (ec) {
+          failure = ec;
+          return;
+        }
+        http::async_read(stream, buffer, parser, [&](beast::error_code ec, std::size_t) { failure = ec; });
+      });
+    });
+    ioc.run();
+    if (failure) throw boost::system::system_error(failure);
 
     auto res = parser.release();
     HttpResponse out;
