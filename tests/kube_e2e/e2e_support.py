@@ -14,6 +14,7 @@ import select
 import shutil
 import subprocess
 import sys
+import unittest
 import tempfile
 import threading
 import time
@@ -210,3 +211,22 @@ def port_manifest(name, port_id, deletion_policy=None, finalizers=None, labels=N
         spec["deletionPolicy"] = deletion_policy
     return json.dumps({"apiVersion": GROUP + "/v1alpha1", "kind": "ZenlayerPort", "metadata": metadata,
                        "spec": spec})
+
+
+class KubectlTestCase(unittest.TestCase):
+    """One emulator per test class, and a kubectl pointed at it."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.emulator = Emulator()
+        cls.kubectl = Kubectl(kubectl_binary(), cls.emulator.kubeconfig)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.emulator.stop()
+
+    def ok(self, *args, stdin=None):
+        """Runs kubectl, asserts exit code 0, returns stdout."""
+        r = self.kubectl.run(*args, stdin=stdin)
+        self.assertEqual(r.returncode, 0, f"kubectl {' '.join(args)} failed:\n{r.stderr}\n{r.stdout}")
+        return r.stdout

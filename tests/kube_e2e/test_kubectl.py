@@ -25,23 +25,8 @@ READY_STATUS = json.dumps({"status": {
                     "lastTransitionTime": "2026-01-01T00:00:00Z"}]}})
 
 
-class KubectlAgainstEmulator(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.emulator = e2e.Emulator()
-        cls.kubectl = Kubectl(e2e.kubectl_binary(), cls.emulator.kubeconfig)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emulator.stop()
-
+class KubectlAgainstEmulator(e2e.KubectlTestCase):
     # --- helpers -------------------------------------------------------------------------------------------------
-
-    def ok(self, *args, stdin=None):
-        """Runs kubectl, asserts exit code 0, returns stdout."""
-        r = self.kubectl.run(*args, stdin=stdin)
-        self.assertEqual(r.returncode, 0, f"kubectl {' '.join(args)} failed:\n{r.stderr}\n{r.stdout}")
-        return r.stdout
 
     def fails(self, *args, stdin=None):
         """Runs kubectl, asserts exit code 1, returns stderr."""

@@ -12,20 +12,9 @@ import e2e_support as e2e
 from e2e_support import QUALIFIED, RESOURCE, Kubectl, port_manifest
 
 
-class LegacyKubectlAgainstEmulator(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.emulator = e2e.Emulator()
-        cls.kubectl = Kubectl(e2e.kubectl_binary(), cls.emulator.kubeconfig)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emulator.stop()
-
+class LegacyKubectlAgainstEmulator(e2e.KubectlTestCase):
     def run_ok(self, *args, stdin=None):
-        r = self.kubectl.run(*args, stdin=stdin)
-        self.assertEqual(r.returncode, 0, f"kubectl {' '.join(args)} failed:\n{r.stderr}")
-        return r.stdout.strip()
+        return self.ok(*args, stdin=stdin).strip()
 
     def test_apply_without_validate_false_fails_for_lack_of_openapi_v2(self):
         r = self.kubectl.run("apply", "-f", "-", stdin=port_manifest("needs-v2", "sdnport-v2-1"))
