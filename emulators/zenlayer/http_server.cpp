@@ -4,6 +4,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <iostream>
 #include <memory>
 
@@ -32,20 +33,37 @@ HttpRequest to_exchange(const http::request<http::string_body>& req) {
   return out;
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+// One connection; Stream is beast::tcp_stream (HTTP) or beast::ssl_stream<beast::tcp_stream> (HTTPS).
+template <typename Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(tcp::socket socket, Emulator& emulator)
+  Session(tcp::socket socket, Emulator& emulator) requires std::is_same_v<Stream, beast::tcp_stream>
       : stream_(std::move(socket)), timer_(stream_.get_executor()), emulator_(emulator) {}
+  Session(tcp::socket socket, boost::asio::ssl::context& tls,
+          Emulator& emulator) requires(!std::is_same_v<Stream, beast::tcp_stream>)
+      : stream_(std::move(socket), tls), timer_(stream_.get_executor()), emulator_(emulator) {}
 
-  void start() { read(); }
+  void start() {
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      read();
+    } else {
+      beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
+      stream_.async_handshake(boost::asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->close();  // a client that does not trust us, or not TLS
+                                self->read();
+                              });
+    }
+  }
 
  private:
   void read() {
     parser_.emplace();
     parser_->body_limit(kMaxBody);
-    stream_.expires_after(kIdleTimeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -55,9 +73,8 @@ class Session : public std::enable_shared_from_this<Session> {
     HttpReply reply = emulator_.handle(to_exchange(request));
     if (reply.delay.count() > 0) {
       timer_.expires_after(reply.delay);
-      timer_.async_wait([self = shared_from_this(), reply = std::move(reply)](beast::error_code) mutable {
-        self->respond(std::move(reply));
-      });
+      timer_.async_wait([self = this->shared_from_this(), reply = std::move(reply)](
+                            beast::error_code) mutable { self->respond(std::move(reply)); });
       return;
     }
     respond(std::move(reply));
@@ -74,20 +91,22 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.body() = std::move(reply.body);
     response_.keep_alive(keep_alive_);
     response_.prepare_payload();
-    stream_.expires_after(kIdleTimeout);
-    http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec || !self->keep_alive_) return self->close();
-      self->read();
-    });
+    beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
+    http::async_write(stream_, response_,
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec || !self->keep_alive_) return self->close();
+                        self->read();
+                      });
   }
 
   void close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.socket().close(ignored);
+    auto& socket = beast::get_lowest_layer(stream_).socket();
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   boost::asio::steady_timer timer_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -98,8 +117,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
-HttpServer::HttpServer(boost::asio::io_context& ioc, const tcp::endpoint& endpoint, Emulator& emulator)
-    : ioc_(ioc), acceptor_(ioc), retry_timer_(ioc), emulator_(emulator) {
+HttpServer::HttpServer(boost::asio::io_context& ioc, const tcp::endpoint& endpoint, Emulator& emulator,
+                       boost::asio::ssl::context* tls)
+    : ioc_(ioc), acceptor_(ioc), retry_timer_(ioc), emulator_(emulator), tls_(tls) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(boost::asio::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -116,7 +136,11 @@ void HttpServer::accept() {
   acceptor_.async_accept(boost::asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
     if (ec == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec) {
-      std::make_shared<Session>(std::move(socket), emulator_)->start();
+      if (tls_)
+        std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), *tls_, emulator_)
+            ->start();
+      else
+        std::make_shared<Session<beast::tcp_stream>>(std::move(socket), emulator_)->start();
       return accept();
     }
     // Out of file descriptors or similar: retry shortly instead of spinning on the error.

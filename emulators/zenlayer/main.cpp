@@ -4,6 +4,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
 #include <iostream>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -35,7 +36,13 @@ int main(int argc, char** argv) {
     zenemu::Emulator emulator(clock, options->config, options->log_calls ? &std::cerr : nullptr);
     boost::asio::io_context ioc(options->threads);
     boost::asio::ip::tcp::endpoint endpoint(boost::asio::ip::make_address(options->host), options->port);
-    zenemu::HttpServer server(ioc, endpoint, emulator);
+    std::optional<boost::asio::ssl::context> tls;
+    if (!options->tls_cert_file.empty()) {
+      tls.emplace(boost::asio::ssl::context::tls_server);
+      tls->use_certificate_chain_file(options->tls_cert_file);
+      tls->use_private_key_file(options->tls_key_file, boost::asio::ssl::context::pem);
+    }
+    zenemu::HttpServer server(ioc, endpoint, emulator, tls ? &*tls : nullptr);
     server.start();
 
     boost::asio::signal_set signals(ioc, SIGTERM, SIGINT);
@@ -44,7 +51,8 @@ int main(int argc, char** argv) {
     signals.async_wait([&](const boost::system::error_code&, int) { ioc.stop(); });
 
     auto bound = server.local_endpoint();
-    std::cout << "listening on http://" << bound.address().to_string() << ':' << bound.port() << std::endl;
+    std::cout << "listening on " << (tls ? "https" : "http") << "://" << bound.address().to_string() << ':'
+              << bound.port() << std::endl;
 
     std::vector<std::thread> workers;
     for (int i = 1; i < options->threads; ++i)

@@ -105,6 +105,9 @@ std::optional<Options> parse_options(int argc, const char* const* argv,
   add("seed", po::value(&seed)->default_value(seed), "seed of the fault and request-id generators");
   add("threads", po::value(&out.threads)->default_value(out.threads), "threads serving connections");
   add("log-calls", po::bool_switch(&out.log_calls), "print one line per SDN call on stderr");
+  add("tls-cert", po::value(&out.tls_cert_file),
+      "serve HTTPS with this PEM certificate chain (with --tls-key)");
+  add("tls-key", po::value(&out.tls_key_file), "the PEM private key of --tls-cert");
   add("call-log-size", po::value(&call_log_size)->default_value(call_log_size),
       "calls kept for GET /admin/calls (counters cover every call)");
   add("create-delay-ms", po::value(&create)->default_value(create), "CREATING -> RUNNING");
@@ -161,6 +164,8 @@ std::optional<Options> parse_options(int argc, const char* const* argv,
     throw std::invalid_argument("--listen must be HOST:PORT with a port between 0 and 65535");
   }
   if (out.threads < 1) throw std::invalid_argument("--threads must be at least 1");
+  if (out.tls_cert_file.empty() != out.tls_key_file.empty())
+    throw std::invalid_argument("--tls-cert and --tls-key go together");
 
   auto& config = out.config;
   config.credentials.access_key_id = vm.count("access-key-id")

@@ -15,6 +15,9 @@ struct Options {
   std::uint16_t port = 0;
   int threads = 2;
   bool log_calls = false;
+  // HTTPS with this certificate chain and key (PEM files) when both are set; plain HTTP otherwise.
+  std::string tls_cert_file{};
+  std::string tls_key_file{};
   EmulatorConfig config;
 };
 
