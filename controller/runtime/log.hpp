@@ -1,12 +1,13 @@
 #pragma once
 // Structured logs: one event per line on stderr, as JSON ({"ts":"…","level":"info","msg":"…","key":"…"}) or
-// logfmt (ts=… level=info msg="…" key=…). Thread-safe; a line is written with one call so lines never interleave.
-// Callers put the resource ("namespace/name") and port id in fields, never a secret.
+// logfmt (ts=… level=info msg="…" key=…). Thread-safe; a line is written with one call so lines never
+// interleave. Callers put the resource ("namespace/name") and port id in fields, never a secret.
 
 #include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace zpo::runtime {
 
@@ -31,10 +32,20 @@ bool parse_log_format(std::string_view text, LogFormat& out);  // "json" | "logf
 bool parse_log_level(std::string_view text, LogLevel& out);    // "debug" | "info" | "warn" | "error"
 
 void log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields = {});
-inline void log_debug(std::string_view m, std::initializer_list<LogField> f = {}) { log(LogLevel::Debug, m, f); }
-inline void log_info(std::string_view m, std::initializer_list<LogField> f = {}) { log(LogLevel::Info, m, f); }
-inline void log_warn(std::string_view m, std::initializer_list<LogField> f = {}) { log(LogLevel::Warn, m, f); }
-inline void log_error(std::string_view m, std::initializer_list<LogField> f = {}) { log(LogLevel::Error, m, f); }
+// The same with fields built at run time (e.g. forwarded from zpo::kube's LogSink).
+void log(LogLevel level, std::string_view message, const std::vector<LogField>& fields);
+inline void log_debug(std::string_view m, std::initializer_list<LogField> f = {}) {
+  log(LogLevel::Debug, m, f);
+}
+inline void log_info(std::string_view m, std::initializer_list<LogField> f = {}) {
+  log(LogLevel::Info, m, f);
+}
+inline void log_warn(std::string_view m, std::initializer_list<LogField> f = {}) {
+  log(LogLevel::Warn, m, f);
+}
+inline void log_error(std::string_view m, std::initializer_list<LogField> f = {}) {
+  log(LogLevel::Error, m, f);
+}
 
 // Formats one line without writing it (for tests).
 std::string format_log_line(LogFormat format, LogLevel level, std::string_view message,
