@@ -36,7 +36,8 @@ struct ClusterConfig {
 // certificate-authority, certificate-authority-data, insecure-skip-tls-verify, tls-server-name) and user
 // (token, tokenFile, client-certificate(-data), client-key(-data)). Relative file paths are relative to the
 // kubeconfig's folder. Throws ConfigError naming what is missing or unsupported (exec/auth-provider plugins).
-ClusterConfig load_kubeconfig(const std::filesystem::path& path, const std::optional<std::string>& context = {});
+ClusterConfig load_kubeconfig(const std::filesystem::path& path,
+                              const std::optional<std::string>& context = {});
 
 // The pod's service account: KUBERNETES_SERVICE_HOST/PORT, the token file and ca.crt under `account_dir`
 // (default /var/run/secrets/kubernetes.io/serviceaccount), the namespace file. Throws ConfigError when not in

@@ -1,7 +1,8 @@
 #pragma once
 // A synchronous client for the Kubernetes REST API over Boost.Beast (HTTP or TLS), thread-safe, reusing
-// keep-alive connections. Paths are API paths ("/apis/sdn.zenlayer.com/v1alpha1/namespaces/ns/zenlayerports/x");
-// query strings are the caller's (see query_escape). Every failure is one of two exceptions below.
+// keep-alive connections. Paths are API paths
+// ("/apis/sdn.zenlayer.com/v1alpha1/namespaces/ns/zenlayerports/x"); query strings are the caller's (see
+// query_escape). Every failure is one of two exceptions below.
 
 #include <chrono>
 #include <functional>
@@ -20,8 +21,10 @@ namespace zpo::kube {
 class StatusError : public std::runtime_error {
  public:
   StatusError(int code, std::string reason, std::string message);
-  int code() const { return code_; }                   // HTTP status: 404, 409, 410, 422, 429, 500, ...
-  const std::string& reason() const { return reason_; }  // "NotFound", "Conflict", "Expired", "AlreadyExists", ...
+  // HTTP status: 404, 409, 410, 422, 429, 500, ...
+  int code() const { return code_; }
+  // "NotFound", "Conflict", "Expired", "AlreadyExists", ...
+  const std::string& reason() const { return reason_; }
   bool not_found() const { return code_ == 404; }
   bool conflict() const { return code_ == 409; }
   bool gone() const { return code_ == 410; }
@@ -59,7 +62,7 @@ class RestClient {
   RestClient& operator=(const RestClient&) = delete;
 
   nlohmann::json get(const std::string& path);
-  nlohmann::json create(const std::string& path, const nlohmann::json& object);  // POST
+  nlohmann::json create(const std::string& path, const nlohmann::json& object);   // POST
   nlohmann::json replace(const std::string& path, const nlohmann::json& object);  // PUT
   nlohmann::json patch(const std::string& path, PatchType type, const nlohmann::json& patch);
   nlohmann::json remove(const std::string& path);  // DELETE; returns the server's reply body

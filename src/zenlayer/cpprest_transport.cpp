@@ -89,8 +89,9 @@ class CpprestTransport final : public Transport {
     message.set_request_uri(request.path);
     std::string content_type;
     for (const auto& [name, value] : request.headers) {
-      // cpprest writes the same Host itself (host, plus :port when not the default). Given explicitly it would
-      // also become the TLS name to verify and send as SNI ("127.0.0.1:8443"), which fails on any port but 443.
+      // cpprest writes the same Host itself (host, plus :port when not the default). Given explicitly it
+      // would also become the TLS name to verify and send as SNI ("127.0.0.1:8443"), which fails on any port
+      // but 443.
       if (strcasecmp(name.c_str(), "Host") == 0) continue;
       message.headers().add(name, value);
       if (strcasecmp(name.c_str(), "Content-Type") == 0) content_type = value;
