@@ -1,0 +1,156 @@
+#pragma once
+// The informer's store: objects by key, with the rules that keep it from going backwards. A watch or list may
+// deliver a version older than one our own write already put here (the write's reply races the watch stream),
+// so an object is only replaced by a newer resourceVersion, compared as integers as client-go's informers do
+// for their write-through. Private to zpo_kube; header-only because the library's source list is fixed.
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace zpo::kube {
+
+std::string object_key(const nlohmann::json& object);
+
+namespace detail {
+
+// metadata.resourceVersion as an integer; nullopt when absent or not a decimal number (then the server's
+// order is trusted: such an object always counts as newer).
+inline std::optional<std::uint64_t> resource_version_of(const nlohmann::json& object) {
+  const auto metadata = object.find("metadata");
+  if (metadata == object.end() || !metadata->is_object()) return std::nullopt;
+  const auto rv = metadata->find("resourceVersion");
+  if (rv == metadata->end() || !rv->is_string()) return std::nullopt;
+  const std::string& text = rv->get_ref<const std::string&>();
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+// True when `candidate` may replace `cached`: a strictly greater resourceVersion, or one that cannot be
+// compared.
+inline bool newer_than(const nlohmann::json& candidate, const nlohmann::json& cached) {
+  const auto a = resource_version_of(candidate);
+  const auto b = resource_version_of(cached);
+  return !a || !b || *a > *b;
+}
+
+// True when `candidate` is the same version as `cached` or older (the converse of newer_than, for deletes).
+inline bool at_least_as_new(const nlohmann::json& candidate, const nlohmann::json& cached) {
+  const auto a = resource_version_of(candidate);
+  const auto b = resource_version_of(cached);
+  return !a || !b || *a >= *b;
+}
+
+class InformerCache {
+ public:
+  // A complete list replaces the cache. Returns the keys that were added, changed (another resourceVersion)
+  // or removed, sorted. A cached object newer than its listed version (our write, after the list's snapshot)
+  // stays.
+  std::vector<std::string> replace(const std::vector<nlohmann::json>& items) {
+    std::map<std::string, nlohmann::json> listed;
+    for (const auto& item : items)
+      listed.emplace(object_key(item), item);
+    std::vector<std::string> changed;
+    const std::unique_lock lock(mutex_);
+    for (auto it = objects_.begin(); it != objects_.end();) {
+      if (!listed.contains(it->first)) {
+        changed.push_back(it->first);
+        it = objects_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (auto& [key, item] : listed) {
+      if (stale_after_delete(key, item)) continue;
+      const auto cached = objects_.find(key);
+      if (cached == objects_.end()) {
+        changed.push_back(key);
+        objects_.emplace(key, std::move(item));
+      } else if (newer_than(item, cached->second)) {
+        if (resource_version_of(item) != resource_version_of(cached->second)) changed.push_back(key);
+        cached->second = std::move(item);
+      }
+    }
+    deleted_.clear();  // the list is authoritative: what it holds exists, what it lacks is gone
+    std::sort(changed.begin(), changed.end());
+    return changed;
+  }
+
+  // ADDED or MODIFIED (or our own write's reply): stored unless the cache holds the same or a newer version,
+  // or we already saw this version of the object deleted. Returns whether it was stored.
+  bool upsert(const nlohmann::json& object) {
+    const std::string key = object_key(object);
+    const std::unique_lock lock(mutex_);
+    if (stale_after_delete(key, object)) return false;
+    const auto cached = objects_.find(key);
+    if (cached == objects_.end()) {
+      objects_.emplace(key, object);
+      return true;
+    }
+    if (!newer_than(object, cached->second)) return false;
+    cached->second = object;
+    return true;
+  }
+
+  // DELETED: removes the cached object unless it is newer than the deleted version (the name was re-created).
+  void erase(const nlohmann::json& object) {
+    const std::string key = object_key(object);
+    const std::unique_lock lock(mutex_);
+    deleted_.erase(key);
+    const auto cached = objects_.find(key);
+    if (cached != objects_.end() && at_least_as_new(object, cached->second)) objects_.erase(cached);
+  }
+
+  // We learnt of the deletion first-hand (a 404 after our delete). The watch may still deliver versions up to
+  // the one we last knew; they must not bring the object back. The tombstone lasts until the watch's DELETED
+  // event or the next list.
+  void erase_key(const std::string& key) {
+    const std::unique_lock lock(mutex_);
+    const auto cached = objects_.find(key);
+    if (cached == objects_.end()) return;
+    deleted_[key] = std::move(cached->second);
+    objects_.erase(cached);
+  }
+
+  std::optional<nlohmann::json> get(const std::string& key) const {
+    const std::shared_lock lock(mutex_);
+    const auto it = objects_.find(key);
+    if (it == objects_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  std::vector<std::string> keys() const {
+    std::vector<std::string> out;
+    {
+      const std::shared_lock lock(mutex_);
+      out.reserve(objects_.size());
+      for (const auto& entry : objects_)
+        out.push_back(entry.first);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  bool stale_after_delete(const std::string& key, const nlohmann::json& object) const {
+    const auto tombstone = deleted_.find(key);
+    return tombstone != deleted_.end() && !newer_than(object, tombstone->second);
+  }
+
+  mutable std::shared_mutex mutex_;
+  std::unordered_map<std::string, nlohmann::json> objects_;
+  std::unordered_map<std::string, nlohmann::json> deleted_;  // key → last version seen before our delete
+};
+
+}  // namespace detail
+}  // namespace zpo::kube
