@@ -20,6 +20,7 @@
 #include "runtime/leader_election.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/process_metrics.hpp"
 #include "runtime/signals.hpp"
 #include "runtime/work_queue.hpp"
 #include "zenlayer/credentials.hpp"

@@ -3,6 +3,7 @@
 // logfmt (ts=… level=info msg="…" key=…). Thread-safe; a line is written with one call so lines never
 // interleave. Callers put the resource ("namespace/name") and port id in fields, never a secret.
 
+#include <concepts>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -26,6 +27,14 @@ LogField field(std::string key, const char* value);
 LogField field(std::string key, long long value);
 LogField field(std::string key, double value);
 LogField field(std::string key, bool value);
+// Added to the seam: a string_view, and any other integer type (int, std::size_t, ...), written like long
+// long. Without these an int argument is ambiguous between the long long, double and bool overloads.
+LogField field(std::string key, std::string_view value);
+template <std::integral T>
+requires(!std::same_as<T, bool> && !std::same_as<T, char> && !std::same_as<T, long long>) LogField
+    field(std::string key, T value) {
+  return {std::move(key), std::to_string(value), true};
+}
 
 void configure_logging(LogFormat format, LogLevel min_level);
 bool parse_log_format(std::string_view text, LogFormat& out);  // "json" | "logfmt"

@@ -1,5 +1,6 @@
 #pragma once
-// SIGTERM and SIGINT request a stop: the first one drains, a second one exits at once (as controller-runtime).
+// SIGTERM and SIGINT request a stop: the first one drains, a second one exits at once (as
+// controller-runtime).
 
 #include <stop_token>
 

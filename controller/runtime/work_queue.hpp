@@ -1,11 +1,12 @@
 #pragma once
 // The controller's work queue, with client-go's semantics: a key is queued at most once however often it is
 // added; a key being processed is never handed to a second worker (an add while it is processed re-queues it
-// when done()); add_after() delays an add; add_rate_limited() delays by the key's own exponential backoff until
-// forget(). Thread-safe.
+// when done()); add_after() delays an add; add_rate_limited() delays by the key's own exponential backoff
+// until forget(). Thread-safe.
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -14,12 +15,13 @@
 namespace zpo::runtime {
 
 struct WorkQueueOptions {
-  std::chrono::milliseconds base_delay{5};       // per-item backoff: base * 2^failures ...
-  std::chrono::milliseconds max_delay{300000};   // ... capped here (5 min)
-  std::string name = "zenlayerport";             // the "name" label of the workqueue_* metrics
-  MetricsRegistry* metrics = nullptr;  // workqueue_depth, workqueue_adds_total, workqueue_retries_total,
-                                       // workqueue_queue_duration_seconds, workqueue_work_duration_seconds,
-                                       // workqueue_unfinished_work_seconds, workqueue_longest_running_processor_seconds
+  std::chrono::milliseconds base_delay{5};      // per-item backoff: base * 2^failures ...
+  std::chrono::milliseconds max_delay{300000};  // ... capped here (5 min)
+  std::string name = "zenlayerport";            // the "name" label of the workqueue_* metrics
+  // workqueue_depth, workqueue_adds_total, workqueue_retries_total, workqueue_queue_duration_seconds,
+  // workqueue_work_duration_seconds, workqueue_unfinished_work_seconds,
+  // workqueue_longest_running_processor_seconds
+  MetricsRegistry* metrics = nullptr;
 };
 
 class WorkQueue {
@@ -37,10 +39,14 @@ class WorkQueue {
   std::optional<std::string> get();
   void done(const std::string& key);
 
-  // For a draining stop: get() returns nullopt at once from now on (queued and delayed keys are dropped; the next
-  // leader or the restarted process lists them again); keys being processed still end with done().
+  // For a draining stop: get() returns nullopt at once from now on (queued and delayed keys are dropped; the
+  // next leader or the restarted process lists them again); keys being processed still end with done().
   void shut_down();
   std::size_t depth() const;  // keys ready now (not delayed, not in processing)
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace zpo::runtime
