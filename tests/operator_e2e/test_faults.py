@@ -1,0 +1,60 @@
+"""Both clouds misbehaving at once: Zenlayer throttles (30%), answers 503 (10%) and applies a mutation then fails
+its reply (10%); the Kubernetes API closes watches every 2 s, answers 10% of writes 409 and expires 20% of watches
+with 410. 30 ports are deleted; all complete, nothing leaks, the cloud saw no protocol violation.
+
+    /usr/bin/python3 test_faults.py --kube-emulator BIN --zenlayer-emulator BIN --operator BIN \
+        --crd crds/sdn.zenlayer.com_zenlayerports.yaml [--kubectl BIN]
+"""
+
+import time
+
+import operator_support as s
+
+PORTS = 30
+
+
+class FaultsEverywhere(s.OperatorTestCase):
+
+    kube_args = ("--watch-close-after-s", "2", "--conflict-rate", "0.1", "--expire-watch-rate", "0.2",
+                 "--seed", "7")
+    zenlayer_args = (*s.FAST_DELAYS, "--seed", "7")
+
+    def test_30_deletions_complete_under_faults(self):
+        ids = self.zenlayer.seed([{"portId": f"port-fault-{i:02d}"} for i in range(PORTS)])
+        names = [f"fault-{i:02d}" for i in range(PORTS)]
+        # Zenlayer's faults start once the ports are live, so the deletions (not the adoption) meet them.
+        self.apply([s.port_manifest(n, p) for n, p in zip(names, ids)])
+        s.wait_until(lambda: sum(o.get("status", {}).get("phase") == "Ready"
+                                 for o in self.api.list_zports().values()) == PORTS, 60, message="30 ports Ready")
+        self.zenlayer.admin("PUT", "faults", {"throttleRate": 0.3, "unavailableRate": 0.1,
+                                              "commitThenFailRate": 0.1})
+
+        for _ in range(20):  # kubectl delete meets the injected 409s too
+            r = self.kubectl.run("delete", "zenlayerports", "--all", "--wait=false")
+            if r.returncode == 0 and all("deletionTimestamp" in o["metadata"]
+                                         for o in self.api.list_zports().values()):
+                break
+        deleting = time.monotonic()
+        # Random 30% throttling keeps the client's adaptive rate limiter near its floor (0.5 calls/s), so this
+        # takes minutes, not seconds: the bound is generous on purpose.
+        self.wait_gone(names, timeout=280)
+        took = time.monotonic() - deleting
+
+        self.zenlayer.admin("PUT", "faults", {"throttleRate": 0, "unavailableRate": 0, "commitThenFailRate": 0})
+        ports = self.zenlayer.ports()
+        left = {p: ports[p]["portStatus"] for p in ids if ports[p]["portStatus"] != "DESTROYED"}
+        self.assertEqual(left, {}, "ports left RUNNING or RECYCLED")
+        stats = self.assert_no_violations()
+        calls = self.zenlayer.calls()
+        for port_id in ids:
+            s.check_call_log(self, calls, port_id)
+        faults = stats["calls"]["byFault"]
+        kube = self.kube.admin("GET", "/admin/stats")
+        print(f"\n30 deletions took {took:.0f}s; Zenlayer faults met: {faults}; "
+              f"duplicateTerminates {stats['duplicateTerminates']}; calls {stats['calls']['byAction']}; "
+              f"Kubernetes writes {kube['writesTotal']}")
+        self.assertTrue(faults, "the faults were really injected")
+
+
+if __name__ == "__main__":
+    s.main()
