@@ -29,8 +29,12 @@ std::chrono::nanoseconds RateLimiter::reserve() {
 
 void RateLimiter::on_throttled() {
   std::lock_guard lock(mutex_);
-  refill(clock_.now());
-  rate_ = std::max(limit_.min_queries_per_second, rate_ * limit_.decrease_factor);
+  const auto now = clock_.now();
+  refill(now);
+  if (!last_decrease_ || now - *last_decrease_ >= limit_.min_decrease_interval) {
+    rate_ = std::max(limit_.min_queries_per_second, rate_ * limit_.decrease_factor);
+    last_decrease_ = now;
+  }
   // The burst allowance is what got us throttled: drop what is saved so the next calls follow the lower rate.
   tokens_ = std::min(tokens_, 0.0);
 }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <optional>
 
 #include "zenlayer/clock.hpp"
 
@@ -15,7 +16,11 @@ struct RateLimit {
   double burst = 20.0;
   double min_queries_per_second = 0.5;  // the floor of the multiplicative decrease
   double recovery_per_success = 0.1;    // QPS regained after each successful call
-  double decrease_factor = 0.5;         // multiplier applied on each 429
+  double decrease_factor = 0.5;         // multiplier applied on a 429 ...
+  // ... at most once per this interval: the 429s that follow a cut answer calls sent before it, so they are
+  // the same congestion signal (as TCP halves once per round trip). Without it a burst of 429s pins the rate
+  // to the floor.
+  std::chrono::milliseconds min_decrease_interval{1000};
 };
 
 class RateLimiter {
@@ -39,6 +44,7 @@ class RateLimiter {
   double rate_;
   double tokens_;
   std::chrono::steady_clock::time_point last_refill_;
+  std::optional<std::chrono::steady_clock::time_point> last_decrease_{};
 };
 
 }  // namespace zenlayer

@@ -44,15 +44,31 @@ TEST(ZenlayerRateLimiter, ThrottlingHalvesTheRateDownToTheFloorAndSuccessRecover
                       clock);
   limiter.on_throttled();
   EXPECT_DOUBLE_EQ(limiter.current_rate(), 4);
-  limiter.on_throttled();
-  limiter.on_throttled();
-  limiter.on_throttled();
+  for (int i = 0; i < 3; ++i) {
+    clock.advance(std::chrono::seconds(1));
+    limiter.on_throttled();
+  }
   EXPECT_DOUBLE_EQ(limiter.current_rate(), 1);  // floor
   limiter.on_success();
   EXPECT_DOUBLE_EQ(limiter.current_rate(), 1.5);
   for (int i = 0; i < 100; ++i)
     limiter.on_success();
   EXPECT_DOUBLE_EQ(limiter.current_rate(), 8);  // never above the configured rate
+}
+
+TEST(ZenlayerRateLimiter, ABurstOf429sWithinTheIntervalCutsTheRateOnce) {
+  FakeClock clock;
+  RateLimiter limiter(
+      RateLimit{.queries_per_second = 8, .burst = 1, .min_decrease_interval = milliseconds(1000)}, clock);
+  for (int i = 0; i < 5; ++i)
+    limiter.on_throttled();
+  EXPECT_DOUBLE_EQ(limiter.current_rate(), 4);
+  clock.advance(milliseconds(999));
+  limiter.on_throttled();
+  EXPECT_DOUBLE_EQ(limiter.current_rate(), 4);
+  clock.advance(milliseconds(1));
+  limiter.on_throttled();
+  EXPECT_DOUBLE_EQ(limiter.current_rate(), 2);
 }
 
 TEST(ZenlayerRateLimiter, AfterThrottlingCallsFollowTheLowerRateWithoutBurst) {
