@@ -1,0 +1,156 @@
+#include "port/port_observer.hpp"
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+#include "runtime/log.hpp"
+#include "zenlayer/sdn_ports.hpp"
+
+namespace zpo::port {
+
+PortObserver::PortObserver(ObserverHooks hooks, std::chrono::milliseconds batch_window)
+    : hooks_(std::move(hooks)), window_(batch_window) {}
+
+void PortObserver::request(const std::string& key, const std::string& port_id, const CloudAccess& access) {
+  {
+    std::lock_guard lock(mutex_);
+    pending_[key] = Request{port_id, access};
+  }
+  wake_.notify_all();
+}
+
+std::optional<Observation> PortObserver::latest(const std::string& key, const std::string& port_id) const {
+  std::lock_guard lock(mutex_);
+  const auto it = observations_.find(key);
+  if (it == observations_.end() || it->second.port_id != port_id) return std::nullopt;
+  return it->second.observation;
+}
+
+void PortObserver::record(const std::string& key, const std::string& port_id, Observation observation) {
+  std::lock_guard lock(mutex_);
+  observations_[key] = Stored{port_id, std::move(observation)};
+}
+
+void PortObserver::forget(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  pending_.erase(key);
+  observations_.erase(key);
+}
+
+std::size_t PortObserver::pending() const {
+  std::lock_guard lock(mutex_);
+  return pending_.size();
+}
+
+std::size_t PortObserver::stored() const {
+  std::lock_guard lock(mutex_);
+  return observations_.size();
+}
+
+void PortObserver::run(const std::stop_token& stop) {
+  while (!stop.stop_requested())
+    observe_round(stop, std::chrono::seconds(1));
+}
+
+std::size_t PortObserver::observe_round(const std::stop_token& stop, std::chrono::milliseconds max_wait) {
+  {
+    std::unique_lock lock(mutex_);
+    if (!wake_.wait_for(lock, stop, max_wait, [&] { return !pending_.empty(); })) return 0;
+    // Let the batch fill: the reconciles that asked together (a resync, a mass deletion) share the calls.
+    wake_.wait_for(lock, stop, window_, [] { return false; });
+  }
+  if (stop.stop_requested()) return 0;
+  return observe_pending(stop);
+}
+
+std::size_t PortObserver::observe_pending(const std::stop_token& stop) {
+  std::map<std::string, std::vector<std::pair<std::string, Request>>> by_account;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [key, request] : pending_)
+      by_account[request.access.identity].emplace_back(key, request);
+    pending_.clear();
+  }
+  std::size_t calls = 0;
+  for (const auto& [identity, group] : by_account)
+    calls += describe_group(group, stop);
+  return calls;
+}
+
+std::size_t PortObserver::describe_group(const std::vector<std::pair<std::string, Request>>& group,
+                                         const std::stop_token& stop) {
+  std::map<std::string, std::vector<std::string>> keys_by_port;
+  for (const auto& [key, request] : group)
+    keys_by_port[request.port_id].push_back(key);
+  std::vector<std::string> ids;
+  for (const auto& [port_id, keys] : keys_by_port)
+    ids.push_back(port_id);
+  CloudPorts& ports = *group.front().second.access.ports;
+  std::size_t calls = 0;
+  for (std::size_t begin = 0; begin < ids.size(); begin += zenlayer::kMaxPortIdsPerDescribe) {
+    const std::size_t end = std::min(ids.size(), begin + zenlayer::kMaxPortIdsPerDescribe);
+    calls += describe_chunk(ports, {ids.begin() + begin, ids.begin() + end}, keys_by_port, stop);
+  }
+  return calls;
+}
+
+std::size_t PortObserver::describe_chunk(CloudPorts& ports, const std::vector<std::string>& ids,
+                                         const std::map<std::string, std::vector<std::string>>& keys_by_port,
+                                         const std::stop_token& stop) {
+  // Taken before the call: what comes back is at least this new, so it is never mistaken for a look taken
+  // after a mutation that was sent while the call was under way.
+  const Time at = hooks_.clock();
+  if (hooks_.on_describe) hooks_.on_describe(ids.size());
+  try {
+    const zenlayer::PortList list = ports.describe(ids, stop);
+    std::set<std::string> seen;
+    for (const auto& port : list.ports) {
+      const auto it = keys_by_port.find(port.port_id);
+      if (it == keys_by_port.end() || !seen.insert(port.port_id).second) continue;
+      store(it->second, port.port_id, Observation::found(port, at));
+    }
+    for (const auto& id : ids) {
+      if (!seen.count(id)) store(keys_by_port.at(id), id, Observation::absent(at));
+    }
+    runtime::log_debug("ports described",
+                       {runtime::field("ports", static_cast<long long>(ids.size())),
+                        runtime::field("found", static_cast<long long>(seen.size())),
+                        runtime::field("requestIds", static_cast<long long>(list.request_ids.size()))});
+    return 1;
+  } catch (const zenlayer::ApiError& error) {
+    if (error.cancelled()) {
+      // Shutting down: hand nothing back; the next leader or process observes again.
+      return 1;
+    }
+    runtime::log_warn(
+        "DescribePorts failed",
+        {runtime::field("ports", static_cast<long long>(ids.size())),
+         runtime::field("class", std::string(zenlayer::to_string(error.error_class()))),
+         runtime::field("code", error.code()), runtime::field("requestId", error.request_id())});
+    if (error.error_class() == zenlayer::ErrorClass::InvalidRequest && ids.size() > 1) {
+      // One malformed id must not fail its 99 neighbours: look at each alone.
+      std::size_t calls = 1;
+      for (const auto& id : ids)
+        calls += describe_chunk(ports, {id}, keys_by_port, stop);
+      return calls;
+    }
+    const CloudFailure failure{error.error_class(), error.code(), error.message()};
+    for (const auto& id : ids)
+      store(keys_by_port.at(id), id, Observation::cloud_error(failure, at));
+    return 1;
+  }
+}
+
+void PortObserver::store(const std::vector<std::string>& keys, const std::string& port_id,
+                         const Observation& observation) {
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& key : keys)
+      observations_[key] = Stored{port_id, observation};
+  }
+  for (const auto& key : keys)
+    hooks_.notify(key);
+}
+
+}  // namespace zpo::port

@@ -1,0 +1,64 @@
+#pragma once
+// The ZenlayerPort operator as main.cpp wires it: reconcile() for the controller's workers, run_observer()
+// for the thread that makes the batched DescribePorts calls. Everything behind it lives in the other headers
+// of this folder (decide.hpp is the heart).
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <string>
+
+#include "kube/event_recorder.hpp"
+#include "kube/informer.hpp"
+#include "kube/rest_client.hpp"
+#include "runtime/controller.hpp"
+#include "runtime/metrics.hpp"
+#include "runtime/work_queue.hpp"
+#include "zenlayer/cpprest_transport.hpp"
+#include "zenlayer/credentials.hpp"
+#include "zenlayer/endpoint.hpp"
+#include "zenlayer/rate_limiter.hpp"
+
+namespace zpo::port {
+
+struct OperatorSettings {
+  std::chrono::milliseconds resync_period{600000};     // re-observe a live, Ready port (--resync-period)
+  std::chrono::milliseconds poll_interval{5000};       // first poll of a port waiting on the cloud
+  std::chrono::milliseconds max_poll_interval{60000};  // cap of the per-stage backoff
+  std::chrono::milliseconds stuck_timeout{1800000};    // a deletion stage longer than this raises a condition
+  std::chrono::milliseconds error_retry_interval{300000};  // slow retry: credential errors, unknown refusals
+  std::chrono::milliseconds terminate_grace{
+      600000};  // accepted TerminatePort, port still RUNNING: resend after
+  std::chrono::milliseconds observe_batch_window{
+      100};  // gather port ids this long before one DescribePorts round
+};
+
+struct CloudSettings {
+  zenlayer::Endpoint endpoint = zenlayer::Endpoint::parse(zenlayer::kDefaultEndpoint);  // --zenlayer-endpoint
+  std::optional<zenlayer::Credentials>
+      operator_credentials{};              // env / --zenlayer-credentials-dir; may be absent
+  zenlayer::TransportOptions transport{};  // timeouts; the endpoint is set from `endpoint`
+  zenlayer::RateLimit rate_limit{};        // --zenlayer-qps / --zenlayer-burst, per account
+};
+
+class PortOperator {
+ public:
+  PortOperator(kube::RestClient& client, kube::Informer& informer, kube::EventRecorder& events,
+               runtime::WorkQueue& queue, runtime::MetricsRegistry& metrics, CloudSettings cloud,
+               OperatorSettings settings);
+  ~PortOperator();
+  PortOperator(const PortOperator&) = delete;
+  PortOperator& operator=(const PortOperator&) = delete;
+
+  // Throws on a failed Kubernetes write: the controller backs the key off.
+  runtime::ReconcileResult reconcile(const std::string& key, const std::stop_token& stop);
+  // The batched DescribePorts loop; blocks until `stop`.
+  void run_observer(const std::stop_token& stop);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace zpo::port

@@ -1,0 +1,69 @@
+#pragma once
+// One reconcile of one ZenlayerPort: read it, decide from it and the latest usable observation, then carry
+// the plan out in a fixed order — the cloud mutation, the status write (only when the status changed), the
+// Events, and the finalizer removal last, after the final status write. All I/O goes through ResourceStore,
+// CloudAccessResolver and PortObserver, so tests drive it with fakes and an injected clock.
+//
+// When is an observation usable? When it was taken after this key's last mutation (the cloud must have had
+// the chance to show its effect) and, once the key's next poll is due, after that moment. Both instants are
+// kept per key in memory; after a restart there are none and the first reconcile of each key simply observes.
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+
+#include "port/cloud_access.hpp"
+#include "port/decide.hpp"
+#include "port/port_metrics.hpp"
+#include "port/port_observer.hpp"
+#include "port/resource_store.hpp"
+#include "runtime/controller.hpp"
+
+namespace zpo::port {
+
+struct ReconcilerDeps {
+  ResourceStore& store;
+  CloudAccessResolver& access;
+  PortObserver& observer;
+  WallClock clock;
+  std::function<double()> jitter;  // a factor for requeue delays, e.g. uniform in [0.8, 1.2]
+  PortMetrics* metrics = nullptr;  // optional
+};
+
+class Reconciler {
+ public:
+  Reconciler(ReconcilerDeps deps, DecideSettings settings);
+
+  // Throws on a failed Kubernetes write (the caller backs the key off and retries).
+  runtime::ReconcileResult reconcile(const std::string& key, const std::stop_token& stop);
+
+  // Counts of resources by status.phase in the store (unobserved ones count as Pending).
+  std::map<std::string, int> phases() const;
+  std::size_t tracked_keys() const;
+
+ private:
+  struct KeyState {
+    std::optional<Time> mutated_at{};
+    std::optional<Time> due_at{};
+    // A status decided after a mutation whose write failed: decisions use it until a write succeeds, so a
+    // failed write cannot make the operator forget a TerminatePort it sent.
+    std::optional<PortResourceStatus> unwritten{};
+  };
+  std::optional<Observation> usable_observation(const std::string& key, const PortResource& resource,
+                                                Time now);
+  void mutate(Plan& plan, const PortResource& resource, const nlohmann::json& object,
+              const std::stop_token& stop);
+  runtime::ReconcileResult schedule(const std::string& key, const Plan& plan, Time now,
+                                    bool observation_used);
+
+  ReconcilerDeps deps_;
+  const DecideSettings settings_;
+  mutable std::mutex mutex_;
+  std::map<std::string, KeyState> keys_{};
+};
+
+}  // namespace zpo::port

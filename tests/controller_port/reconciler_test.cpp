@@ -1,0 +1,348 @@
+// The reconciler end to end over a simulated cloud and API server, with a manual clock: the whole Delete walk
+// with cloud lag, resumption by a fresh process, lost replies, failed writes, PREPAID ports, missing
+// credentials.
+
+#include "port/reconciler.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "fake_cloud.hpp"
+#include "fake_store.hpp"
+#include "kube/rest_client.hpp"
+#include "port_fixtures.hpp"
+
+namespace zpo::port {
+namespace {
+
+using namespace testing;
+using nlohmann::json;
+
+// One operator process: its observer, resolver and reconciler, sharing the store and cloud of the test.
+struct Process {
+  Process(FakeStore& store, std::shared_ptr<FakeCloud> cloud, const Time& now, DecideSettings settings,
+          std::function<json(const std::string&)> secrets)
+      : access(
+            std::move(secrets), [cloud](const zenlayer::Credentials&) { return cloud; },
+            zenlayer::Credentials{"AKID", zenlayer::SecretString("operator-password")},
+            [&now] { return now; }),
+        observer(
+            ObserverHooks{[this](const std::string& key) { queued.insert(key); }, [&now] { return now; }, {}},
+            std::chrono::milliseconds(0)),
+        reconciler(
+            ReconcilerDeps{store, access, observer, [&now] { return now; }, [] { return 1.0; }, nullptr},
+            settings) {}
+
+  CloudAccessResolver access;
+  std::set<std::string> queued;
+  PortObserver observer;
+  Reconciler reconciler;
+  std::map<std::string, Time> delayed;
+  int errors = 0;
+};
+
+struct ReconcilerTest : ::testing::Test {
+  Time now = t0();
+  DecideSettings settings{};
+  FakeStore store;
+  std::shared_ptr<FakeCloud> cloud = std::make_shared<FakeCloud>([this] { return now; });
+  std::map<std::string, json> secrets;
+  std::unique_ptr<Process> process = fresh_process();
+
+  std::unique_ptr<Process> fresh_process() {
+    return std::make_unique<Process>(store, cloud, now, settings, [this](const std::string& path) -> json {
+      const auto it = secrets.find(path);
+      if (it == secrets.end()) throw kube::StatusError(404, "NotFound", "secrets not found");
+      return it->second;
+    });
+  }
+
+  void enqueue(const std::string& key) { process->queued.insert(key); }
+
+  // Runs the process like the controller would until nothing is left to do or `until` passes: queued keys are
+  // reconciled, asked observations are made, and the clock jumps to the next delayed key.
+  void run(std::chrono::milliseconds until = std::chrono::hours(2), int max_steps = 10000) {
+    const Time end = now + until;
+    for (int step = 0; step < max_steps; ++step) {
+      if (!process->queued.empty()) {
+        const std::string key = *process->queued.begin();
+        process->queued.erase(process->queued.begin());
+        try {
+          const auto result = process->reconciler.reconcile(key, {});
+          if (result.requeue_after) {
+            const Time at = now + std::chrono::duration_cast<Time::duration>(*result.requeue_after);
+            auto [it, inserted] = process->delayed.emplace(key, at);
+            if (!inserted) it->second = std::min(it->second, at);
+          }
+        } catch (const std::exception&) {
+          ++process->errors;
+          process->delayed[key] = now + std::chrono::seconds(1);
+        }
+        continue;
+      }
+      if (process->observer.pending() > 0) {
+        now += std::chrono::milliseconds(100);  // the batch window
+        process->observer.observe_pending({});
+        continue;
+      }
+      if (process->delayed.empty()) return;
+      auto next = std::min_element(process->delayed.begin(), process->delayed.end(),
+                                   [](const auto& a, const auto& b) { return a.second < b.second; });
+      if (next->second > end) return;
+      now = std::max(now, next->second);
+      process->queued.insert(next->first);
+      process->delayed.erase(next);
+    }
+    std::string keys;
+    for (const auto& [key, at] : process->delayed)
+      keys += key + " ";
+    FAIL() << "did not settle: " << keys << (process->queued.empty() ? "" : *process->queued.begin());
+  }
+
+  void create(const std::string& name, const std::string& port_id, const std::string& policy = "Delete") {
+    store.put(port_object(name, port_id, policy));
+    enqueue("team-a/" + name);
+  }
+  void delete_resource(const std::string& name) {
+    now += std::chrono::seconds(5);
+    store.mutate("team-a/" + name,
+                 [this](json& o) { o["metadata"]["deletionTimestamp"] = format_time(now); });
+    enqueue("team-a/" + name);
+  }
+  std::optional<PortResource> resource(const std::string& name) {
+    const auto object = store.get("team-a/" + name);
+    return object ? std::optional<PortResource>(parse_port_resource(*object)) : std::nullopt;
+  }
+};
+
+TEST_F(ReconcilerTest, LiveResourceGetsTheFinalizerThenReady) {
+  cloud->add_port("port-1");
+  create("edge", "port-1");
+  run(std::chrono::minutes(1));
+  const auto r = resource("edge");
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->has_finalizer());
+  EXPECT_EQ(r->status.phase, Phase::Ready);
+  EXPECT_EQ(r->status.port_status, "RUNNING");
+  EXPECT_EQ(r->status.condition("Ready")->status, "True");
+  EXPECT_EQ(store.phases_written("team-a/edge"), (std::vector<std::string>{"Pending", "Ready"}));
+}
+
+TEST_F(ReconcilerTest, ResyncWithoutChangeWritesNothing) {
+  cloud->add_port("port-1");
+  create("edge", "port-1");
+  run(std::chrono::minutes(1));
+  const int writes = store.status_writes();
+  const int describes = cloud->calls("DescribePorts");
+  run(std::chrono::minutes(35));  // three resyncs at 10 minutes
+  EXPECT_EQ(cloud->calls("DescribePorts"), describes + 3);
+  EXPECT_EQ(store.status_writes(), writes) << "nothing changed, nothing written";
+}
+
+TEST_F(ReconcilerTest, DeleteWalkWithCloudLag) {
+  cloud->add_port("port-1");
+  create("edge", "port-1");
+  run(std::chrono::minutes(1));
+  delete_resource("edge");
+  run();
+  EXPECT_FALSE(resource("edge").has_value())
+      << "finalizer removed, object gone"
+      << (resource("edge") ? to_json(resource("edge")->status).dump() : "");
+  EXPECT_EQ(cloud->calls("TerminatePort"), 1);
+  EXPECT_EQ(cloud->calls("DestroyPort"), 1);
+  EXPECT_EQ(cloud->violations(), std::vector<std::string>{});
+  EXPECT_EQ(cloud->status_of("port-1").value_or("gone"), "DESTROYED");
+  EXPECT_EQ(
+      store.phases_written("team-a/edge"),
+      (std::vector<std::string>{"Pending", "Ready", "Terminating", "Recycled", "Destroying", "Destroyed"}));
+  const auto reasons = store.event_reasons();
+  EXPECT_EQ(std::count(reasons.begin(), reasons.end(), "TerminateRequested"), 1);
+  EXPECT_EQ(std::count(reasons.begin(), reasons.end(), "DestroyRequested"), 1);
+  EXPECT_EQ(std::count(reasons.begin(), reasons.end(), "PortRecycled"), 1);
+  EXPECT_EQ(std::count(reasons.begin(), reasons.end(), "PortDestroyed"), 1);
+  // Polls back off: 20 s of lag per stage cost a handful of DescribePorts calls, not one per second.
+  EXPECT_LE(cloud->calls("DescribePorts"), 14);
+  EXPECT_EQ(process->reconciler.tracked_keys(), 0u);
+  EXPECT_EQ(process->observer.stored(), 0u);
+}
+
+TEST_F(ReconcilerTest, RecycleBinStopsAtRecycled) {
+  cloud->add_port("port-1");
+  create("edge", "port-1", "RecycleBin");
+  run(std::chrono::minutes(1));
+  delete_resource("edge");
+  run();
+  EXPECT_FALSE(resource("edge").has_value());
+  EXPECT_EQ(cloud->calls("DestroyPort"), 0);
+  EXPECT_EQ(cloud->status_of("port-1"), "RECYCLED");
+}
+
+TEST_F(ReconcilerTest, OrphanTouchesNothing) {
+  cloud->add_port("port-1");
+  create("edge", "port-1", "Orphan");
+  run(std::chrono::minutes(1));
+  const int describes = cloud->calls("DescribePorts");
+  delete_resource("edge");
+  run();
+  EXPECT_FALSE(resource("edge").has_value());
+  EXPECT_EQ(cloud->calls("DescribePorts"), describes);
+  EXPECT_EQ(cloud->calls("TerminatePort"), 0);
+  EXPECT_EQ(cloud->status_of("port-1"), "RUNNING");
+}
+
+TEST_F(ReconcilerTest, AFreshProcessResumesWithoutASecondTerminate) {
+  cloud->add_port("port-1");
+  create("edge", "port-1");
+  run(std::chrono::minutes(1));
+  delete_resource("edge");
+  run(std::chrono::seconds(3));  // TerminatePort accepted; the cloud still says RUNNING
+  ASSERT_EQ(cloud->calls("TerminatePort"), 1);
+  ASSERT_EQ(resource("edge")->status.phase, Phase::Terminating);
+  ASSERT_EQ(cloud->status_of("port-1"), "RUNNING");
+  process = fresh_process();  // a crash: no memory survives, only the status
+  enqueue("team-a/edge");
+  run();
+  EXPECT_FALSE(resource("edge").has_value());
+  EXPECT_EQ(cloud->calls("TerminatePort"), 1);
+  EXPECT_EQ(cloud->calls("DestroyPort"), 1);
+  EXPECT_EQ(cloud->violations(), std::vector<std::string>{});
+}
+
+TEST_F(ReconcilerTest, ALostReplyIsObservedNotRepeated) {
+  cloud->add_port("port-1");
+  create("edge", "port-1");
+  run(std::chrono::minutes(1));
+  zenlayer::ApiErrorDetails lost;
+  lost.error_class = zenlayer::ErrorClass::Transport;
+  lost.may_have_taken_effect = true;
+  cloud->fail_next("TerminatePort", {lost, true});  // carried out, reply lost
+  zenlayer::ApiErrorDetails five_hundred;
+  five_hundred.http_status = 500;
+  five_hundred.code = "INTERNAL_SERVER_ERROR";
+  five_hundred.error_class = zenlayer::ErrorClass::Transient;
+  five_hundred.may_have_taken_effect = true;
+  cloud->fail_next("DestroyPort", {five_hundred, true});
+  delete_resource("edge");
+  run();
+  EXPECT_FALSE(resource("edge").has_value());
+  EXPECT_EQ(cloud->calls("TerminatePort"), 1);
+  EXPECT_EQ(cloud->calls("DestroyPort"), 1);
+  EXPECT_EQ(cloud->violations(), std::vector<std::string>{});
+  EXPECT_EQ(store.event_reasons().front(), "CloudError");
+}
+
+TEST_F(ReconcilerTest, AFailedStatusWriteDoesNotForgetTheTerminate) {
+  cloud->add_port("port-1");
+  create("edge", "port-1");
+  run(std::chrono::minutes(1));
+  delete_resource("edge");
+  // The reconcile after the deletion observes first; the one after sends TerminatePort, and its write fails.
+  process->reconciler.reconcile("team-a/edge", {});
+  process->observer.observe_pending({});
+  store.fail_next_status_writes(1);
+  EXPECT_THROW(process->reconciler.reconcile("team-a/edge", {}), std::runtime_error);
+  ASSERT_EQ(cloud->calls("TerminatePort"), 1);
+  EXPECT_FALSE(resource("edge")->status.last_operation.has_value());
+  process->queued.clear();
+  enqueue("team-a/edge");
+  run();
+  EXPECT_FALSE(resource("edge").has_value());
+  EXPECT_EQ(cloud->calls("TerminatePort"), 1);
+  EXPECT_EQ(cloud->violations(), std::vector<std::string>{});
+}
+
+TEST_F(ReconcilerTest, PrepaidPortIsBlockedUntilOrphaned) {
+  cloud->add_port("port-1", FakeCloud::Port{"RUNNING", "PREPAID", "2027-01-01T00:00:00Z"});
+  create("edge", "port-1");
+  run(std::chrono::minutes(1));
+  delete_resource("edge");
+  run(std::chrono::minutes(30));
+  ASSERT_TRUE(resource("edge").has_value());
+  EXPECT_EQ(resource("edge")->status.phase, Phase::Blocked);
+  EXPECT_EQ(resource("edge")->status.condition("Ready")->reason, "PortPrepaid");
+  EXPECT_EQ(cloud->calls("TerminatePort"), 0);
+  EXPECT_LE(cloud->calls("DescribePorts"), 9) << "a slow retry, not a storm";
+  const auto reasons = store.event_reasons();
+  EXPECT_EQ(std::count(reasons.begin(), reasons.end(), "PortPrepaid"), 1);
+  store.mutate("team-a/edge", [](json& o) { o["spec"]["deletionPolicy"] = "Orphan"; });
+  enqueue("team-a/edge");
+  run();
+  EXPECT_FALSE(resource("edge").has_value());
+  EXPECT_EQ(cloud->status_of("port-1"), "RUNNING");
+}
+
+TEST_F(ReconcilerTest, PrepaidRefusalWithoutChargeTypeIsNotRepeatedInALoop) {
+  FakeCloud::Port port;
+  port.charge = std::nullopt;
+  port.refuses_as_prepaid = true;
+  cloud->add_port("port-1", port);
+  create("edge", "port-1");
+  run(std::chrono::minutes(1));
+  delete_resource("edge");
+  run(std::chrono::minutes(12));
+  EXPECT_EQ(resource("edge")->status.phase, Phase::Blocked);
+  EXPECT_GE(cloud->calls("TerminatePort"), 2);
+  EXPECT_LE(cloud->calls("TerminatePort"), 3) << "once per error retry interval (5 minutes)";
+  EXPECT_EQ(cloud->violations(), std::vector<std::string>{});
+}
+
+TEST_F(ReconcilerTest, MissingSecretLandsOnStatusWithoutACloudCall) {
+  cloud->add_port("port-1");
+  auto object = port_object("edge", "port-1");
+  object["spec"]["credentialsSecretRef"] = {{"name", "zl-key"}};
+  store.put(object);
+  enqueue("team-a/edge");
+  run(std::chrono::minutes(1));
+  const auto r = resource("edge");
+  EXPECT_EQ(r->status.condition("Ready")->reason, "CredentialsSecretNotFound");
+  EXPECT_EQ(r->status.condition("Synced")->reason, "CredentialsSecretNotFound");
+  EXPECT_EQ(cloud->calls("DescribePorts"), 0);
+  // The Secret appears: the next slow retry picks it up.
+  secrets["/api/v1/namespaces/team-a/secrets/zl-key"] = {
+      {"metadata", {{"resourceVersion", "5"}}},
+      {"data", {{"accessKeyId", "QUtJRA=="}, {"accessKeyPassword", "c2VjcmV0LXB3"}}}};
+  run(std::chrono::minutes(6));
+  EXPECT_EQ(resource("edge")->status.phase, Phase::Ready);
+  for (const auto& event : store.events())
+    EXPECT_EQ(event.message.find("secret-pw"), std::string::npos);
+}
+
+TEST_F(ReconcilerTest, PortNotFoundWhileLiveAndDoneAtOnceWhenDeleted) {
+  create("edge", "port-missing");
+  run(std::chrono::minutes(1));
+  EXPECT_EQ(resource("edge")->status.phase, Phase::Failed);
+  EXPECT_EQ(resource("edge")->status.condition("Ready")->reason, "PortNotFound");
+  delete_resource("edge");
+  run();
+  EXPECT_FALSE(resource("edge").has_value());
+  EXPECT_EQ(cloud->calls("TerminatePort"), 0);
+}
+
+TEST_F(ReconcilerTest, GoneObjectsAreForgotten) {
+  cloud->add_port("port-1");
+  create("edge", "port-1");
+  run(std::chrono::minutes(1));
+  EXPECT_EQ(process->observer.stored(), 1u);
+  store.mutate("team-a/edge", [](json& o) { o["metadata"]["finalizers"] = json::array(); });
+  store.mutate("team-a/edge", [](json& o) { o["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z"; });
+  store.remove_finalizer(*store.get("team-a/edge"));
+  process->reconciler.reconcile("team-a/edge", {});
+  EXPECT_EQ(process->observer.stored(), 0u);
+  EXPECT_EQ(process->reconciler.tracked_keys(), 0u);
+}
+
+TEST_F(ReconcilerTest, PhasesAreCountedFromTheStore) {
+  cloud->add_port("port-1");
+  create("a", "port-1");
+  create("b", "port-missing");
+  store.put(port_object("c", "port-3"));  // never reconciled
+  run(std::chrono::minutes(1));
+  const auto phases = process->reconciler.phases();
+  EXPECT_EQ(phases.at("Ready"), 1);
+  EXPECT_EQ(phases.at("Failed"), 1);
+  EXPECT_EQ(phases.at("Pending"), 1);
+}
+
+}  // namespace
+}  // namespace zpo::port
