@@ -209,6 +209,37 @@ class Lifecycle(s.OperatorTestCase):
         self.assertTrue(about_ports, "the log names the port it acts on")
 
 
+class StuckDeletion(s.OperatorTestCase):
+    """The cloud takes 6 s to recycle a port while --stuck-timeout is 1 s: the stage is reported as stuck (a
+    condition and a Warning Event) and the deletion still completes."""
+
+    zenlayer_args = ("--create-delay-ms", "100", "--terminate-delay-ms", "6000", "--terminate-lag-polls", "1",
+                     "--destroy-delay-ms", "300", "--destroyed-visible-ms", "300")
+    operator_args = ("--stuck-timeout", "1s")
+
+    def test_a_stuck_stage_is_reported_and_deletion_goes_on(self):
+        self.zenlayer.seed({"portId": "port-slow"})
+        self.apply([s.port_manifest("slow", "port-slow")])
+        self.wait_phase("slow", "Ready")
+        self.ok("delete", "zenlayerport", "slow", "--wait=false")
+
+        def stuck_condition():
+            obj = self.api.get_zport("slow") or {}
+            return [c for c in obj.get("status", {}).get("conditions", []) if c.get("reason") == "DeletionStuck"]
+
+        conditions = s.wait_until(stuck_condition, 6, message="a DeletionStuck condition")
+        self.assertEqual(conditions[0]["status"], "False", conditions)
+        self.assertEqual(self.phase("slow"), "Terminating", "still waiting for the recycle bin")
+        s.wait_until(lambda: [e for e in self.api.events("slow")
+                              if e.get("reason") == "DeletionStuck" and e.get("type") == "Warning"], 5,
+                     message="a DeletionStuck Warning Event")
+        self.wait_gone(["slow"], timeout=30)
+        calls = s.check_call_log(self, self.zenlayer.calls(), "port-slow")
+        self.assertEqual(s.count_actions(calls, "TerminatePort"), 1, "a stuck stage is not a reason to resend")
+        self.assert_port_released("port-slow")
+        self.assert_no_violations()
+
+
 class Credentials(s.OperatorTestCase):
     """The operator's own key is wrong; a port may bring its own key in a Secret."""
 
