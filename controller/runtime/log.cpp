@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <ctime>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <span>
 
 namespace zpo::runtime {
@@ -38,48 +39,10 @@ const char* level_name(LogLevel level) {
   return "info";
 }
 
-void append_unicode_escape(std::string& out, unsigned char c) {
-  std::array<char, 8> buf{};
-  std::snprintf(buf.data(), buf.size(), "\\u%04x", c);
-  out += buf.data();
-}
-
-// JSON string escaping (RFC 8259): quote, backslash and every control character.
+// JSON string escaping (RFC 8259) by nlohmann/json; a byte sequence that is not UTF-8 becomes U+FFFD rather
+// than an exception, so a log line can always be written.
 void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (ch) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          append_unicode_escape(out, c);
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
+  out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // logfmt leaves a value bare when it has no space, quote, '=' or control character; otherwise it is quoted
