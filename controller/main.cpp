@@ -1,12 +1,9 @@
 // zenlayer-port-operator: flags and wiring only. The behaviour lives in kube/ (the API client and informer),
 // runtime/ (queue, workers, leader election, probes, metrics, logs) and port/ (the ZenlayerPort decision).
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <iostream>
 #include <optional>
-#include <random>
 #include <thread>
 
 #include "kube/cluster_config.hpp"
@@ -31,15 +28,6 @@ using namespace zpo;
 
 constexpr int kExitBadConfiguration = 2;
 constexpr int kExitLeadershipLost = 1;
-
-std::string default_identity() {
-  char host[256] = {};
-  if (gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "unknown");
-  std::random_device random;
-  char suffix[16];
-  std::snprintf(suffix, sizeof suffix, "%08x", random());
-  return std::string(host) + "_" + suffix;
-}
 
 std::optional<zenlayer::Credentials> operator_credentials(const OperatorFlags& flags) {
   if (flags.zenlayer_credentials_dir)
@@ -101,7 +89,7 @@ int run(const OperatorFlags& flags, std::stop_source& stop) {
   settings.error_retry_interval = flags.error_retry_interval;
   settings.terminate_grace = flags.terminate_grace;
 
-  const std::string identity = flags.identity.empty() ? default_identity() : flags.identity;
+  const std::string identity = flags.identity.empty() ? runtime::make_leader_identity() : flags.identity;
   kube::RestClient client(cluster);
   runtime::MetricsRegistry metrics;
   runtime::register_process_metrics(metrics);

@@ -31,7 +31,8 @@ constexpr const char* kUsage =
     "\n"
     "Flags";
 
-// A duration flag is read as text and converted after parsing, so the error names the flag.
+// A duration flag is read as text (its default written once, below) and converted after parsing, so the error
+// names the flag.
 struct DurationFlag {
   const char* name;
   std::chrono::milliseconds* target;
@@ -71,18 +72,18 @@ std::variant<OperatorFlags, FlagsHelp, FlagsError> parse_operator_flags(
       ("zenlayer-qps", po::value(&flags.zenlayer_qps)->default_value(flags.zenlayer_qps),
        "Zenlayer API calls per second (halved on every 429, regained slowly)")
       ("zenlayer-burst", po::value(&flags.zenlayer_burst)->default_value(flags.zenlayer_burst), "Zenlayer API burst")
-      ("zenlayer-timeout", po::value(&durations[0].text)->value_name("DURATION")->default_value("30s"),
+      ("zenlayer-timeout", po::value(&durations[0].text)->value_name("DURATION")->default_value(durations[0].text),
        "timeout of one Zenlayer API request")
       ("leader-elect", po::bool_switch(&flags.leader_elect), "elect a leader on a coordination.k8s.io Lease; only the leader reconciles")
       ("leader-election-namespace", po::value(&flags.leader_election_namespace)->value_name("NS"),
        "namespace of the Lease (default: the pod's namespace, else the kubeconfig's, else default)")
       ("leader-election-id", po::value(&flags.leader_election_id)->value_name("NAME")->default_value(flags.leader_election_id),
        "name of the Lease")
-      ("leader-elect-lease-duration", po::value(&durations[1].text)->value_name("DURATION")->default_value("15s"),
+      ("leader-elect-lease-duration", po::value(&durations[1].text)->value_name("DURATION")->default_value(durations[1].text),
        "how long followers wait before taking an unrenewed lease")
-      ("leader-elect-renew-deadline", po::value(&durations[2].text)->value_name("DURATION")->default_value("10s"),
+      ("leader-elect-renew-deadline", po::value(&durations[2].text)->value_name("DURATION")->default_value(durations[2].text),
        "how long the leader keeps trying to renew before giving up")
-      ("leader-elect-retry-period", po::value(&durations[3].text)->value_name("DURATION")->default_value("2s"),
+      ("leader-elect-retry-period", po::value(&durations[3].text)->value_name("DURATION")->default_value(durations[3].text),
        "how often candidates and the leader act on the lease")
       ("identity", po::value(&flags.identity)->value_name("ID"), "leader-election identity (default: hostname_random)")
       ("health-probe-bind-address", po::value(&flags.health_probe_bind_address)->value_name("ADDR")
@@ -90,17 +91,17 @@ std::variant<OperatorFlags, FlagsHelp, FlagsError> parse_operator_flags(
       ("metrics-bind-address", po::value(&flags.metrics_bind_address)->value_name("ADDR")
        ->default_value(flags.metrics_bind_address), "serve Prometheus /metrics here (\"0\" disables)")
       ("workers", po::value(&flags.workers)->default_value(flags.workers), "concurrent reconciles")
-      ("resync-period", po::value(&durations[4].text)->value_name("DURATION")->default_value("10m"),
+      ("resync-period", po::value(&durations[4].text)->value_name("DURATION")->default_value(durations[4].text),
        "how often a live port is observed again")
-      ("poll-interval", po::value(&durations[5].text)->value_name("DURATION")->default_value("5s"),
+      ("poll-interval", po::value(&durations[5].text)->value_name("DURATION")->default_value(durations[5].text),
        "first poll of a port waiting on the cloud; doubles per poll within a stage")
-      ("max-poll-interval", po::value(&durations[6].text)->value_name("DURATION")->default_value("1m"),
+      ("max-poll-interval", po::value(&durations[6].text)->value_name("DURATION")->default_value(durations[6].text),
        "cap of the per-stage poll backoff")
-      ("stuck-timeout", po::value(&durations[7].text)->value_name("DURATION")->default_value("30m"),
+      ("stuck-timeout", po::value(&durations[7].text)->value_name("DURATION")->default_value(durations[7].text),
        "a deletion stage longer than this raises a condition and a Warning Event (and keeps going)")
-      ("error-retry-interval", po::value(&durations[8].text)->value_name("DURATION")->default_value("5m"),
+      ("error-retry-interval", po::value(&durations[8].text)->value_name("DURATION")->default_value(durations[8].text),
        "retry interval after credential errors and refusals the operator cannot resolve itself")
-      ("terminate-grace", po::value(&durations[9].text)->value_name("DURATION")->default_value("10m"),
+      ("terminate-grace", po::value(&durations[9].text)->value_name("DURATION")->default_value(durations[9].text),
        "after an accepted TerminatePort, how long a port may still read RUNNING before it is sent again")
       ("log-format", po::value(&flags.log_format)->value_name("json|logfmt")->default_value(flags.log_format), "log line format")
       ("log-level", po::value(&flags.log_level)->value_name("LEVEL")->default_value(flags.log_level),
