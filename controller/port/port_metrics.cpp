@@ -21,7 +21,7 @@ PortMetrics::PortMetrics(runtime::MetricsRegistry& registry)
                                      {1, 2, 5, 10, 20, 50, 100})) {}
 
 void PortMetrics::on_attempt(const zenlayer::AttemptRecord& attempt) {
-  const std::string code = attempt.error_class ? (attempt.code.empty() ? "NoReply" : attempt.code) : "OK";
+  const std::string code = attempt.error_class ? (attempt.code.empty() ? kNoReplyCode : attempt.code) : "OK";
   api_requests_.inc({{"action", attempt.action}, {"code", code}});
   api_duration_.observe({{"action", attempt.action}},
                         std::chrono::duration<double>(attempt.duration).count());
@@ -36,9 +36,7 @@ void PortMetrics::on_deletion_done(double seconds) {
 }
 
 void PortMetrics::set_ports_by_phase(const std::map<std::string, int>& counts) {
-  for (const Phase phase :
-       {Phase::Pending, Phase::Ready, Phase::Terminating, Phase::Recycled, Phase::Destroying,
-        Phase::Destroyed, Phase::Orphaned, Phase::Blocked, Phase::Failed}) {
+  for (const Phase phase : all_phases()) {
     const std::string name(to_string(phase));
     const auto it = counts.find(name);
     ports_.set({{"phase", name}}, it == counts.end() ? 0 : it->second);

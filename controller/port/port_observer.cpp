@@ -48,11 +48,6 @@ std::size_t PortObserver::stored() const {
   return observations_.size();
 }
 
-void PortObserver::run(const std::stop_token& stop) {
-  while (!stop.stop_requested())
-    observe_round(stop, std::chrono::seconds(1));
-}
-
 std::size_t PortObserver::observe_round(const std::stop_token& stop, std::chrono::milliseconds max_wait) {
   {
     std::unique_lock lock(mutex_);

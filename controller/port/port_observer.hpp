@@ -44,8 +44,6 @@ class PortObserver {
   std::size_t observe_round(const std::stop_token& stop, std::chrono::milliseconds max_wait);
   // Observes everything asked for so far, now.
   std::size_t observe_pending(const std::stop_token& stop);
-  // Rounds until `stop`.
-  void run(const std::stop_token& stop);
 
   std::size_t pending() const;
   std::size_t stored() const;

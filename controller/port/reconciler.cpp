@@ -27,8 +27,13 @@ std::map<std::string, int> Reconciler::phases() const {
   for (const auto& key : deps_.store.keys()) {
     const auto object = deps_.store.get(key);
     if (!object) continue;
-    const auto status = parse_status(object->value("status", nlohmann::json::object()));
-    ++counts[status.phase ? std::string(to_string(*status.phase)) : "Pending"];
+    // Only the phase: this runs for every object at every /metrics scrape.
+    std::optional<Phase> phase;
+    if (const auto status = object->find("status"); status != object->end() && status->is_object()) {
+      if (const auto text = status->find("phase"); text != status->end() && text->is_string())
+        phase = parse_phase(text->get_ref<const std::string&>());
+    }
+    ++counts[std::string(to_string(phase.value_or(Phase::Pending)))];
   }
   return counts;
 }

@@ -93,6 +93,13 @@ std::string_view to_string(Phase phase) {
   return "Pending";
 }
 
+std::vector<Phase> all_phases() {
+  std::vector<Phase> phases;
+  for (const auto& [phase, name] : kPhases)
+    phases.push_back(phase);
+  return phases;
+}
+
 std::optional<Phase> parse_phase(std::string_view text) {
   for (const auto& [value, name] : kPhases) {
     if (name == text) return value;

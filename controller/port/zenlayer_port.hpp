@@ -26,6 +26,8 @@ std::string_view to_string(DeletionPolicy);
 std::optional<DeletionPolicy> parse_deletion_policy(std::string_view text);
 std::string_view to_string(Phase);
 std::optional<Phase> parse_phase(std::string_view text);
+// Every phase, in the order of the enum (for metrics that report each one, zero included).
+std::vector<Phase> all_phases();
 
 // A condition by the Kubernetes API conventions.
 struct Condition {
