@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# kubectl is not a Debian package: it comes with the machine (kubectl 1.27-1.33 here). Say so before building.
+command -v kubectl >/dev/null || { echo "demo.sh: needs kubectl on PATH" >&2; exit 1; }
 
 build=${ZPO_BUILD_DIR:-build}
 echo "== building ($build/)"

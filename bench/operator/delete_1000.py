@@ -104,7 +104,7 @@ def main():
         print(f"cloud delays: TerminatePort->RECYCLED {TERMINATE_MS} ms (+{LAG_POLLS} lagging polls), "
               f"DestroyPort->DESTROYED {DESTROY_MS} ms, DESTROYED listed {VISIBLE_MS} ms "
               f"(one port's floor: {(TERMINATE_MS + DESTROY_MS) / 1000:.1f} s)")
-        mutations = stats["calls"]["total"] - calls_at_ready.get("DescribePorts", 0)
+        mutations = stats["calls"]["total"] - sum(calls_at_ready.values())  # the calls made while deleting
         print(f"wall time: create+adopt to all Ready {ready_s:.1f} s; delete to all gone {delete_s:.1f} s "
               f"(the client's rate alone needs {mutations / args.zenlayer_qps:.1f} s for the "
               f"{mutations} calls made while deleting)")

@@ -13,16 +13,19 @@ ConnectionPool::Lease ConnectionPool::acquire(std::chrono::steady_clock::duratio
   {
     std::lock_guard lock(mutex_);
     while (!idle_.empty()) {
-      Idle candidate = std::move(idle_.back());
-      idle_.pop_back();
-      if (now - candidate.since <= max_idle_age && candidate.connection->looks_open()) {
-        lease.connection = std::move(candidate.connection);
-        lease.reused = true;
-        break;
+      Idle& newest = idle_.back();
+      if (!newest.connection->looks_open()) {  // closed by the server: of no use to anyone
+        discarded.push_back(std::move(newest));
+        idle_.pop_back();
+        continue;
       }
-      // Too old for this request or closed by the server. An old one may still serve a later read, but an
-      // open connection older than a write accepts is rare and cheap to replace.
-      discarded.push_back(std::move(candidate));
+      // Too old for this request (a write accepts less idle time than a read): keep it, and every older one,
+      // for a later read, and connect afresh.
+      if (now - newest.since > max_idle_age) break;
+      lease.connection = std::move(newest.connection);
+      lease.reused = true;
+      idle_.pop_back();
+      break;
     }
   }
   if (!lease.connection) lease.connection = connect();
@@ -35,8 +38,12 @@ std::unique_ptr<HttpConnection> ConnectionPool::connect() {
 
 void ConnectionPool::release(std::unique_ptr<HttpConnection> connection) {
   if (!connection->reusable()) return;
+  std::unique_ptr<HttpConnection> evicted;  // closed outside the lock
   std::lock_guard lock(mutex_);
-  if (idle_.size() >= max_idle_) return;
+  if (idle_.size() >= max_idle_) {  // the oldest idle connection makes room for the freshest
+    evicted = std::move(idle_.front().connection);
+    idle_.pop_front();
+  }
   idle_.push_back({std::move(connection), std::chrono::steady_clock::now()});
 }
 

@@ -71,7 +71,7 @@ struct WorkQueue::Impl {
     if (shutting_down || dirty.contains(key)) return;
     if (adds) adds->inc(labels);
     dirty.insert(key);
-    if (processing.contains(key)) return;  // done() re-queues it
+    if (processing_since.contains(key)) return;  // done() re-queues it
     push_ready(key);
   }
 
@@ -108,10 +108,10 @@ struct WorkQueue::Impl {
 
   mutable std::mutex mutex;
   std::condition_variable ready_cv;
-  std::deque<std::string> ready;               // handed out in order
-  std::unordered_set<std::string> dirty;       // needs processing (queued, or re-added while processing)
-  std::unordered_set<std::string> processing;  // handed out, not yet done()
+  std::deque<std::string> ready;          // handed out in order
+  std::unordered_set<std::string> dirty;  // needs processing (queued, or re-added while processing)
   std::unordered_map<std::string, Clock::time_point> queued_at;
+  // The keys handed out and not yet done(), with when they were handed out.
   std::unordered_map<std::string, Clock::time_point> processing_since;
   using Delayed = std::pair<Clock::time_point, std::string>;
   std::priority_queue<Delayed, std::vector<Delayed>, std::greater<>> delayed;
@@ -192,7 +192,6 @@ std::optional<std::string> WorkQueue::get() {
   std::string key = std::move(q.ready.front());
   q.ready.pop_front();
   q.dirty.erase(key);
-  q.processing.insert(key);
   auto now = Clock::now();
   q.processing_since[key] = now;
   if (auto it = q.queued_at.find(key); it != q.queued_at.end()) {
@@ -210,7 +209,6 @@ void WorkQueue::done(const std::string& key) {
     if (q.work_duration) q.work_duration->observe(q.labels, seconds_between(it->second, Clock::now()));
     q.processing_since.erase(it);
   }
-  q.processing.erase(key);
   if (!q.shutting_down && q.dirty.contains(key)) q.push_ready(key);
 }
 

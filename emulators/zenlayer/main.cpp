@@ -39,6 +39,10 @@ int main(int argc, char** argv) {
     std::optional<boost::asio::ssl::context> tls;
     if (!options->tls_cert_file.empty()) {
       tls.emplace(boost::asio::ssl::context::tls_server);
+      // TLS 1.2 and later only, as kube-emulator and real API endpoints.
+      tls->set_options(boost::asio::ssl::context::default_workarounds | boost::asio::ssl::context::no_sslv2 |
+                       boost::asio::ssl::context::no_sslv3 | boost::asio::ssl::context::no_tlsv1 |
+                       boost::asio::ssl::context::no_tlsv1_1);
       tls->use_certificate_chain_file(options->tls_cert_file);
       tls->use_private_key_file(options->tls_key_file, boost::asio::ssl::context::pem);
     }

@@ -40,7 +40,14 @@ TEST(OperatorFlags, DefaultsAreTheDocumentedSafeOnes) {
   EXPECT_EQ(f.resync_period, 10min);
   EXPECT_EQ(f.poll_interval, 5s);
   EXPECT_EQ(f.max_poll_interval, 1min);
+  EXPECT_EQ(f.stuck_timeout, 30min);
+  EXPECT_EQ(f.error_retry_interval, 5min);
+  EXPECT_EQ(f.terminate_grace, 10min);
+  EXPECT_EQ(f.zenlayer_timeout, 30s);
+  EXPECT_DOUBLE_EQ(f.zenlayer_qps, 10);
+  EXPECT_DOUBLE_EQ(f.zenlayer_burst, 20);
   EXPECT_EQ(f.log_format, "json");
+  EXPECT_EQ(f.log_level, "info");
 }
 
 TEST(OperatorFlags, EveryFlagIsRead) {
@@ -124,27 +131,33 @@ TEST(OperatorFlags, HelpDocumentsEveryFlag) {
   auto result = parse({"--help"});
   ASSERT_TRUE(std::holds_alternative<FlagsHelp>(result));
   const std::string& text = std::get<FlagsHelp>(result).text;
-  for (const char* flag : {"--kubeconfig",
-                           "--namespace",
-                           "--zenlayer-endpoint",
-                           "--zenlayer-credentials-dir",
-                           "--leader-elect",
-                           "--leader-election-namespace",
-                           "--leader-election-id",
-                           "--leader-elect-lease-duration",
-                           "--leader-elect-renew-deadline",
-                           "--leader-elect-retry-period",
-                           "--health-probe-bind-address",
-                           "--metrics-bind-address",
-                           "--workers",
-                           "--resync-period",
-                           "--poll-interval",
-                           "--max-poll-interval",
-                           "--stuck-timeout",
-                           "--error-retry-interval",
-                           "--terminate-grace",
-                           "--log-format",
-                           "--log-level",
+  // Each flag followed by a space (its value or its help), so "--leader-elect" is not found inside
+  // "--leader-elect-lease-duration".
+  for (const char* flag : {"--kubeconfig ",
+                           "--namespace ",
+                           "--zenlayer-endpoint ",
+                           "--zenlayer-credentials-dir ",
+                           "--zenlayer-qps ",
+                           "--zenlayer-burst ",
+                           "--zenlayer-timeout ",
+                           "--leader-elect ",
+                           "--leader-election-namespace ",
+                           "--leader-election-id ",
+                           "--leader-elect-lease-duration ",
+                           "--leader-elect-renew-deadline ",
+                           "--leader-elect-retry-period ",
+                           "--identity ",
+                           "--health-probe-bind-address ",
+                           "--metrics-bind-address ",
+                           "--workers ",
+                           "--resync-period ",
+                           "--poll-interval ",
+                           "--max-poll-interval ",
+                           "--stuck-timeout ",
+                           "--error-retry-interval ",
+                           "--terminate-grace ",
+                           "--log-format ",
+                           "--log-level ",
                            "ZENLAYERCLOUD_ACCESS_KEY_ID",
                            "sdn.zenlayer.com/finalizer"})
     EXPECT_NE(text.find(flag), std::string::npos) << flag;

@@ -34,6 +34,9 @@ class FaultsEverywhere(s.OperatorTestCase):
             if r.returncode == 0 and all("deletionTimestamp" in o["metadata"]
                                          for o in self.api.list_zports().values()):
                 break
+            time.sleep(0.1)
+        else:
+            self.fail(f"kubectl delete never marked every resource deleted; last: {r.stderr}")
         deleting = time.monotonic()
         # Random 30% throttling keeps the client's adaptive rate limiter near its floor (0.5 calls/s), so this
         # takes minutes, not seconds: the bound is generous on purpose.
