@@ -39,6 +39,8 @@ class CrashAndResume(s.OperatorTestCase):
             time.sleep(rng.uniform(0.0, 0.3))
             self.operator.start()
 
+        self.assertTrue(seen_phases & {"Terminating", "Recycled", "Destroying"},
+                        f"no SIGKILL landed in the middle of a deletion (phases seen at kill time: {seen_phases})")
         self.wait_gone(names, timeout=90)
         ports = self.zenlayer.ports()
         left = {p: ports[p]["portStatus"] for p in ids if p in ports and ports[p]["portStatus"] != "DESTROYED"}
