@@ -82,12 +82,12 @@ int run(const OperatorFlags& flags, std::stop_source& stop) {
   cloud.rate_limit.burst = flags.zenlayer_burst;
 
   port::OperatorSettings settings;
-  settings.resync_period = flags.resync_period;
-  settings.poll_interval = flags.poll_interval;
-  settings.max_poll_interval = flags.max_poll_interval;
-  settings.stuck_timeout = flags.stuck_timeout;
-  settings.error_retry_interval = flags.error_retry_interval;
-  settings.terminate_grace = flags.terminate_grace;
+  settings.decide = {.resync_period = flags.resync_period,
+                     .poll_interval = flags.poll_interval,
+                     .max_poll_interval = flags.max_poll_interval,
+                     .stuck_timeout = flags.stuck_timeout,
+                     .error_retry_interval = flags.error_retry_interval,
+                     .terminate_grace = flags.terminate_grace};
 
   const std::string identity = flags.identity.empty() ? runtime::make_leader_identity() : flags.identity;
   kube::RestClient client(cluster);
@@ -182,11 +182,7 @@ int main(int argc, char** argv) {
     return kExitBadConfiguration;
   }
   const auto& flags = std::get<OperatorFlags>(parsed);
-  runtime::LogFormat format = runtime::LogFormat::Json;
-  runtime::LogLevel level = runtime::LogLevel::Info;
-  runtime::parse_log_format(flags.log_format, format);
-  runtime::parse_log_level(flags.log_level, level);
-  runtime::configure_logging(format, level);
+  runtime::configure_logging(flags.log_format, flags.log_level);
   try {
     return run(flags, stop);
   } catch (const kube::ConfigError& e) {

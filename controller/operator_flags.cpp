@@ -56,7 +56,7 @@ std::variant<OperatorFlags, FlagsHelp, FlagsError> parse_operator_flags(
       {"error-retry-interval", &flags.error_retry_interval, "5m"},
       {"terminate-grace", &flags.terminate_grace, "10m"},
   };
-  std::string kubeconfig, credentials_dir;
+  std::string kubeconfig, credentials_dir, log_format = "json", log_level = "info";
 
   po::options_description desc(kUsage, 118);
   // clang-format off
@@ -103,8 +103,8 @@ std::variant<OperatorFlags, FlagsHelp, FlagsError> parse_operator_flags(
        "retry interval after credential errors and refusals the operator cannot resolve itself")
       ("terminate-grace", po::value(&durations[9].text)->value_name("DURATION")->default_value(durations[9].text),
        "after an accepted TerminatePort, how long a port may still read RUNNING before it is sent again")
-      ("log-format", po::value(&flags.log_format)->value_name("json|logfmt")->default_value(flags.log_format), "log line format")
-      ("log-level", po::value(&flags.log_level)->value_name("LEVEL")->default_value(flags.log_level),
+      ("log-format", po::value(&log_format)->value_name("json|logfmt")->default_value(log_format), "log line format")
+      ("log-level", po::value(&log_level)->value_name("LEVEL")->default_value(log_level),
        "debug, info, warn or error");
   // clang-format on
 
@@ -138,11 +138,9 @@ std::variant<OperatorFlags, FlagsHelp, FlagsError> parse_operator_flags(
   } catch (const std::exception& e) {
     return FlagsError{"--zenlayer-endpoint: " + std::string(e.what())};
   }
-  runtime::LogFormat format;
-  runtime::LogLevel level;
-  if (!runtime::parse_log_format(flags.log_format, format))
+  if (!runtime::parse_log_format(log_format, flags.log_format))
     return FlagsError{"--log-format must be json or logfmt"};
-  if (!runtime::parse_log_level(flags.log_level, level))
+  if (!runtime::parse_log_level(log_level, flags.log_level))
     return FlagsError{"--log-level must be debug, info, warn or error"};
   if (flags.workers < 1 || flags.workers > 256) return FlagsError{"--workers must be between 1 and 256"};
   if (!(flags.zenlayer_qps > 0) || !(flags.zenlayer_burst >= 1))

@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "runtime/log.hpp"
+
 namespace zpo {
 
 struct OperatorFlags {
@@ -40,8 +42,8 @@ struct OperatorFlags {
   std::chrono::milliseconds error_retry_interval{300000};
   std::chrono::milliseconds terminate_grace{600000};
 
-  std::string log_format = "json";
-  std::string log_level = "info";
+  runtime::LogFormat log_format = runtime::LogFormat::Json;
+  runtime::LogLevel log_level = runtime::LogLevel::Info;
 };
 
 struct FlagsHelp {

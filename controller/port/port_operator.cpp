@@ -13,11 +13,6 @@ namespace zpo::port {
 
 namespace {
 
-DecideSettings decide_settings(const OperatorSettings& s) {
-  return DecideSettings{s.resync_period, s.poll_interval,        s.max_poll_interval,
-                        s.stuck_timeout, s.error_retry_interval, s.terminate_grace};
-}
-
 // Requeue delays are spread ±20% so ports deleted together do not poll in lockstep forever.
 class Jitter {
  public:
@@ -57,7 +52,7 @@ struct PortOperator::Impl {
                  settings.observe_batch_window),
         reconciler(ReconcilerDeps{store, access, observer, [] { return std::chrono::system_clock::now(); },
                                   [this] { return jitter(); }, &metrics},
-                   decide_settings(settings)) {
+                   settings.decide) {
     collector = registry.add_collector([this] { metrics.set_ports_by_phase(reconciler.phases()); });
   }
   ~Impl() { registry.remove_collector(collector); }

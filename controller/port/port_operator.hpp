@@ -12,6 +12,7 @@
 #include "kube/event_recorder.hpp"
 #include "kube/informer.hpp"
 #include "kube/rest_client.hpp"
+#include "port/decide.hpp"
 #include "runtime/controller.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/work_queue.hpp"
@@ -23,15 +24,11 @@
 namespace zpo::port {
 
 struct OperatorSettings {
-  std::chrono::milliseconds resync_period{600000};     // re-observe a live, Ready port (--resync-period)
-  std::chrono::milliseconds poll_interval{5000};       // first poll of a port waiting on the cloud
-  std::chrono::milliseconds max_poll_interval{60000};  // cap of the per-stage backoff
-  std::chrono::milliseconds stuck_timeout{1800000};    // a deletion stage longer than this raises a condition
-  std::chrono::milliseconds error_retry_interval{300000};  // slow retry: credential errors, unknown refusals
-  std::chrono::milliseconds terminate_grace{
-      600000};  // accepted TerminatePort, port still RUNNING: resend after
-  std::chrono::milliseconds observe_batch_window{
-      100};  // gather port ids this long before one DescribePorts round
+  // Resync, per-stage polling, stuck timeout, error retry and terminate grace (--resync-period and the
+  // others).
+  DecideSettings decide{};
+  // Gather port ids this long before one DescribePorts round.
+  std::chrono::milliseconds observe_batch_window{100};
 };
 
 struct CloudSettings {

@@ -46,8 +46,8 @@ TEST(OperatorFlags, DefaultsAreTheDocumentedSafeOnes) {
   EXPECT_EQ(f.zenlayer_timeout, 30s);
   EXPECT_DOUBLE_EQ(f.zenlayer_qps, 10);
   EXPECT_DOUBLE_EQ(f.zenlayer_burst, 20);
-  EXPECT_EQ(f.log_format, "json");
-  EXPECT_EQ(f.log_level, "info");
+  EXPECT_EQ(f.log_format, runtime::LogFormat::Json);
+  EXPECT_EQ(f.log_level, runtime::LogLevel::Info);
 }
 
 TEST(OperatorFlags, EveryFlagIsRead) {
@@ -123,8 +123,8 @@ TEST(OperatorFlags, EveryFlagIsRead) {
   EXPECT_DOUBLE_EQ(f.zenlayer_qps, 5);
   EXPECT_DOUBLE_EQ(f.zenlayer_burst, 7);
   EXPECT_EQ(f.zenlayer_timeout, 4s);
-  EXPECT_EQ(f.log_format, "logfmt");
-  EXPECT_EQ(f.log_level, "debug");
+  EXPECT_EQ(f.log_format, runtime::LogFormat::Logfmt);
+  EXPECT_EQ(f.log_level, runtime::LogLevel::Debug);
 }
 
 TEST(OperatorFlags, HelpDocumentsEveryFlag) {

@@ -30,9 +30,9 @@ class FaultsEverywhere(s.OperatorTestCase):
                                               "commitThenFailRate": 0.1})
 
         for _ in range(20):  # kubectl delete meets the injected 409s too
+            # With 30 deletes some are refused (exit 1): the next run deletes what is left.
             r = self.kubectl.run("delete", "zenlayerports", "--all", "--wait=false")
-            if r.returncode == 0 and all("deletionTimestamp" in o["metadata"]
-                                         for o in self.api.list_zports().values()):
+            if all("deletionTimestamp" in o["metadata"] for o in self.api.list_zports().values()):
                 break
             time.sleep(0.1)
         else:
