@@ -8,6 +8,7 @@ packages=(
   nlohmann-json3-dev libyaml-cpp-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-kubernetes python3-yaml openssl curl procps bc
+  clang-14 libclang-rt-14-dev llvm-14  # scripts/fuzz.sh: clang++, libFuzzer + ASan/UBSan runtimes, llvm-symbolizer
 )
 
 missing=()

@@ -12,6 +12,7 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DZPO_SANITIZE=ON -DZ
 cmake --build build-asan --target unit_tests
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan -L unit --output-on-failure
+scripts/fuzz.sh  # libFuzzer: each target for ZPO_FUZZ_SECONDS (default 30) over its committed corpus
 
 echo "== optimised build: every test"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

@@ -9,6 +9,7 @@
 #include "kube/http_connection.hpp"
 #include "kube/server_url.hpp"
 #include "kube/tls_context.hpp"
+#include "kube/watch_stream.hpp"
 
 namespace zpo::kube {
 
@@ -171,7 +172,7 @@ struct RestClient::Impl {
           }
           throw_status(what, code, reason_text(code), body);
         }
-        stream_events(*connection, on_event, stop, idle_timeout, what);
+        stream_events(*connection, on_event, stop, idle_timeout);
         return;
       } catch (const TransportError& e) {
         if (stop.stop_requested()) return;  // the cancellation, not a failure
@@ -193,37 +194,17 @@ struct RestClient::Impl {
   // Splits the body into newline-delimited JSON events as the bytes arrive.
   static void stream_events(HttpConnection& connection,
                             const std::function<void(const WatchEvent&)>& on_event,
-                            const std::stop_token& stop, std::chrono::seconds idle_timeout,
-                            const std::string& what) {
-    std::string pending;
+                            const std::stop_token& stop, std::chrono::seconds idle_timeout) {
+    WatchLineSplitter lines;
     while (!stop.stop_requested()) {
-      const auto read = connection.read_stream_body(pending, idle_timeout);
-      std::size_t start = 0;
-      for (auto end = pending.find('\n'); end != std::string::npos; end = pending.find('\n', start)) {
-        deliver(std::string_view(pending).substr(start, end - start), on_event, what);
-        start = end + 1;
-        if (stop.stop_requested()) return;
-      }
-      pending.erase(0, start);
+      const auto read = connection.read_stream_body(lines.buffer(), idle_timeout);
+      if (!lines.deliver_complete(on_event, stop)) return;
       if (read == HttpConnection::BodyRead::Cancelled) return;
       if (read == HttpConnection::BodyRead::End) {
-        // A last event without its newline still counts.
-        deliver(pending, on_event, what);
+        lines.deliver_rest(on_event);
         return;
       }
     }
-  }
-
-  static void deliver(std::string_view line, const std::function<void(const WatchEvent&)>& on_event,
-                      const std::string& what) {
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
-      line.remove_suffix(1);
-    if (line.empty()) return;
-    const auto event = nlohmann::json::parse(line, nullptr, false);
-    if (!event.is_object() || !event.contains("type") || !event["type"].is_string()) {
-      throw TransportError(what + ": a watch event (" + std::to_string(line.size()) + " bytes) is not JSON");
-    }
-    on_event(WatchEvent{event["type"].get<std::string>(), event.value("object", nlohmann::json::object())});
   }
 
   const RestOptions options;

@@ -145,8 +145,11 @@ ApiReply Client::call(const ApiCall& call, const std::stop_token& stop) {
     const auto& error = *outcome.error;
     if (error.cancelled()) throw error;
     if (error.error_class() == ErrorClass::Throttled) limiter_.on_throttled();
-    if (error.code() == kSignatureExpired && !resigned) {
-      resigned = true;  // the signature aged in a queue or our clock jumped: one fresh signature, no more
+    // The signature aged in a queue or our clock jumped: one fresh signature, no more. Not for a mutation
+    // whose reply may come after the server acted (a 5xx carrying that code): its outcome is uncertain
+    // whatever the code says, and the caller must observe the port before repeating it.
+    if (error.code() == kSignatureExpired && !resigned && !(call.mutation && error.may_have_taken_effect())) {
+      resigned = true;
       continue;
     }
     if (!retryable(call, error) || retries + 1 >= backoff_.policy().max_attempts) throw error;

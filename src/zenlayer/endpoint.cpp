@@ -10,6 +10,16 @@ std::uint16_t default_port_of(std::string_view scheme) {
   return scheme == "https" ? 443 : 80;
 }
 
+// RFC 3986's unreserved characters and '%' (percent-encoding, an IPv6 zone), plus ':' inside an IPv6 literal.
+bool valid_host(std::string_view host, bool ipv6) {
+  for (const char c : host) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum && c != '.' && c != '-' && c != '_' && c != '~' && c != '%' && !(ipv6 && c == ':'))
+      return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Endpoint Endpoint::parse(std::string_view url) {
@@ -27,7 +37,8 @@ Endpoint Endpoint::parse(std::string_view url) {
     throw fail("only scheme, host and port are allowed");
 
   std::string_view port_text;
-  if (!authority.empty() && authority.front() == '[') {  // IPv6 literal
+  const bool ipv6 = !authority.empty() && authority.front() == '[';
+  if (ipv6) {
     const auto close = authority.find(']');
     if (close == std::string_view::npos) throw fail("unterminated IPv6 address");
     endpoint.host = std::string(authority.substr(1, close - 1));
@@ -46,6 +57,11 @@ Endpoint Endpoint::parse(std::string_view url) {
     }
   }
   if (endpoint.host.empty()) throw fail("missing host");
+  // The host goes verbatim into the Host header and into the signature: a control character would split the
+  // header, and a bracket or a colon outside an IPv6 literal would not survive base_url().
+  if (!valid_host(endpoint.host, ipv6)) {
+    throw fail("the host may hold only letters, digits and . - _ ~ % (an IPv6 address goes in [brackets])");
+  }
 
   endpoint.port = default_port_of(endpoint.scheme);
   if (!port_text.empty()) {

@@ -1,6 +1,8 @@
 #include "zenlayer/port_info.hpp"
 
 #include <array>
+#include <cstdint>
+#include <limits>
 #include <utility>
 
 namespace zenlayer {
@@ -34,6 +36,11 @@ std::optional<int> optional_int(const nlohmann::json& json, const char* name) {
   if (found == json.end() || found->is_null()) return std::nullopt;
   if (!found->is_number_integer())
     throw MalformedReply(std::string("PortInfo.") + name + " is not an integer");
+  // get<int>() would wrap a larger number silently (4294967297 months would read as 1).
+  const bool fits = found->is_number_unsigned()
+                        ? found->get<std::uint64_t>() <= std::numeric_limits<int>::max()
+                        : std::in_range<int>(found->get<std::int64_t>());
+  if (!fits) throw MalformedReply(std::string("PortInfo.") + name + " is out of range");
   return found->get<int>();
 }
 

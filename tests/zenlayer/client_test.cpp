@@ -166,6 +166,16 @@ TEST(ZenlayerClient, ExpiredSignatureIsResignedOnceWithANewTimestamp) {
   EXPECT_TRUE(h.backoff_sleeps().empty());
 }
 
+// Found by tests/fuzz (zenlayer_reply): a 502 carrying AUTHFAILURE_SIGNATURE_EXPIRED made the client re-sign
+// and send a mutation again although a 5xx other than 503 may come after the server acted.
+TEST(ZenlayerClient, ExpiredSignatureOnAnUncertainReplyDoesNotRepeatAMutation) {
+  Harness h;
+  h.transport->then(failure(502, "AUTHFAILURE_SIGNATURE_EXPIRED")).then(success("T-never"));
+  const auto error = call_expecting_error(h, kMutation);
+  EXPECT_TRUE(error.may_have_taken_effect());
+  EXPECT_EQ(h.transport->requests.size(), 1u);
+}
+
 TEST(ZenlayerClient, ExpiredSignatureTwiceIsAnAuthError) {
   Harness h;
   h.transport->then(failure(401, "AUTHFAILURE_SIGNATURE_EXPIRED"))

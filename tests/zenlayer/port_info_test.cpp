@@ -36,6 +36,17 @@ TEST(ZenlayerPortInfo, ParsesEveryDocumentedFieldAndIgnoresUnknownOnes) {
   EXPECT_EQ(port.period, 12);
 }
 
+// Found by tests/fuzz (zenlayer_reply): an integer beyond int's range was wrapped, so a period of
+// 4294967297 months read as 1.
+TEST(ZenlayerPortInfo, AnIntegerOutOfRangeIsMalformedNotWrapped) {
+  for (const char* period : {"4294967297", "18446744073709551615", "-2147483649"}) {
+    const auto json = nlohmann::json::parse(std::string(R"({"portId": "p-1", "period": )") + period + "}");
+    EXPECT_THROW(port_info_from_json(json), MalformedReply) << period;
+  }
+  EXPECT_EQ(port_info_from_json(nlohmann::json::parse(R"({"portId": "p-1", "period": 2147483647})")).period,
+            2147483647);
+}
+
 TEST(ZenlayerPortInfo, AbsentAndNullOptionalFieldsStayEmpty) {
   const auto port =
       port_info_from_json({{"portId", "port-2"}, {"portChargeType", nullptr}, {"portRemarks", nullptr}});
