@@ -29,17 +29,22 @@ using namespace zpo;
 constexpr int kExitBadConfiguration = 2;
 constexpr int kExitLeadershipLost = 1;
 
-std::optional<zenlayer::Credentials> operator_credentials(const OperatorFlags& flags) {
+// How often the files of --zenlayer-credentials-dir are read again: the kubelet updates a mounted Secret
+// within a minute or so; a few seconds more is nothing, and the files are not read per call.
+constexpr auto kCredentialsRecheck = std::chrono::seconds(5);
+
+port::OperatorCredentials operator_credentials(const OperatorFlags& flags) {
   if (flags.zenlayer_credentials_dir)
-    return zenlayer::Credentials::from_directory(*flags.zenlayer_credentials_dir);
+    return port::OperatorCredentials::from_directory(*flags.zenlayer_credentials_dir, kCredentialsRecheck,
+                                                     std::chrono::system_clock::now());
   try {
-    return zenlayer::Credentials::from_environment();
+    return port::OperatorCredentials(zenlayer::Credentials::from_environment());
   } catch (const zenlayer::CredentialsError& e) {
     // Resources may still name their own Secret; the others get a clear status condition.
     runtime::log_warn(
         "no operator credentials; only ZenlayerPorts with spec.credentialsSecretRef can be handled",
         {runtime::field("reason", e.what())});
-    return std::nullopt;
+    return port::OperatorCredentials();
   }
 }
 
@@ -100,8 +105,13 @@ int run(const OperatorFlags& flags, std::stop_source& stop) {
       flags.namespace_.empty()
           ? "/apis/sdn.zenlayer.com/v1alpha1/zenlayerports"
           : "/apis/sdn.zenlayer.com/v1alpha1/namespaces/" + flags.namespace_ + "/zenlayerports";
+  informer_options.label_selector = kube::LabelSelector::parse(flags.label_selector);
   informer_options.log = kube_log_sink();
   kube::Informer informer(client, informer_options);
+  runtime::log_info(
+      "watching ZenlayerPorts",
+      {runtime::field("namespace", flags.namespace_.empty() ? "(all)" : flags.namespace_),
+       runtime::field("labelSelector", flags.label_selector.empty() ? "(all)" : flags.label_selector)});
   informer.on_change([&queue](const std::string& key) { queue.add(key); });
   kube::EventRecorder events(client, "zenlayer-port-operator", identity, kube_log_sink());
   port::PortOperator ports(client, informer, events, queue, metrics, cloud, settings);

@@ -3,6 +3,7 @@
 #include <boost/program_options.hpp>
 #include <sstream>
 
+#include "kube/label_selector.hpp"
 #include "runtime/duration.hpp"
 #include "runtime/log.hpp"
 #include "zenlayer/endpoint.hpp"
@@ -65,10 +66,14 @@ std::variant<OperatorFlags, FlagsHelp, FlagsError> parse_operator_flags(
       ("kubeconfig", po::value(&kubeconfig)->value_name("PATH"),
        "kubeconfig file; else $KUBECONFIG, then the in-cluster service account, then ~/.kube/config")
       ("namespace", po::value(&flags.namespace_)->value_name("NS"), "watch ZenlayerPorts in this namespace only (default: all)")
+      ("label-selector", po::value(&flags.label_selector)->value_name("SELECTOR"),
+       "handle only ZenlayerPorts whose labels match, e.g. shard=a or 'shard in (a,b)' (default: all); shards "
+       "run one operator per selector, each with its own --leader-election-id")
       ("zenlayer-endpoint", po::value(&flags.zenlayer_endpoint)->value_name("URL")->default_value(flags.zenlayer_endpoint),
        "Zenlayer Cloud API endpoint")
       ("zenlayer-credentials-dir", po::value(&credentials_dir)->value_name("DIR"),
-       "read accessKeyId and accessKeyPassword from files in DIR instead of the environment")
+       "read accessKeyId and accessKeyPassword from files in DIR instead of the environment; read again "
+       "within 5s when they change (a rotated Secret needs no restart)")
       ("zenlayer-qps", po::value(&flags.zenlayer_qps)->default_value(flags.zenlayer_qps),
        "Zenlayer API calls per second (halved on every 429, regained slowly)")
       ("zenlayer-burst", po::value(&flags.zenlayer_burst)->default_value(flags.zenlayer_burst), "Zenlayer API burst")
@@ -132,6 +137,11 @@ std::variant<OperatorFlags, FlagsHelp, FlagsError> parse_operator_flags(
       return FlagsError{"--" + std::string(d.name) + ": '" + d.text +
                         "' is not a positive duration (e.g. 500ms, 15s, 10m)"};
     *d.target = *parsed;
+  }
+  try {
+    (void)kube::LabelSelector::parse(flags.label_selector);
+  } catch (const kube::LabelSelectorError& e) {
+    return FlagsError{"--label-selector: " + std::string(e.what())};
   }
   try {
     (void)zenlayer::Endpoint::parse(flags.zenlayer_endpoint);

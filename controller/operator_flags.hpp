@@ -15,6 +15,9 @@ namespace zpo {
 struct OperatorFlags {
   std::optional<std::string> kubeconfig{};
   std::string namespace_{};  // empty: every namespace
+  // Only ZenlayerPorts with matching labels (Kubernetes selector syntax, checked at parse time): several
+  // operators, each with its own selector and Lease, split the resources. Empty: all.
+  std::string label_selector{};
 
   std::string zenlayer_endpoint = "https://console.zenlayer.com";
   std::optional<std::string> zenlayer_credentials_dir{};

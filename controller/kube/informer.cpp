@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "kube/watch_backoff.hpp"
+#include "kube/watch_event.hpp"
 
 namespace zpo::kube {
 
@@ -13,6 +14,7 @@ namespace {
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
+using detail::text_at;
 
 // A watch that ends normally this soon without a single event is treated as a failure, so a server that keeps
 // closing streams at once cannot spin us (client-go's reflector applies the same rule).
@@ -20,25 +22,11 @@ constexpr auto kShortWatch = std::chrono::seconds(1);
 // Beyond the server's own timeoutSeconds, how long a silent stream is given before it counts as dead.
 constexpr auto kIdleMargin = std::chrono::seconds(30);
 
-std::string text_at(const json& object, const char* pointer) {
-  const json::json_pointer ptr(pointer);
-  if (!object.contains(ptr)) return {};
-  const json& value = object.at(ptr);
-  return value.is_string() ? value.get<std::string>() : std::string();
-}
-
 char query_separator(const std::string& path) {
   return path.find('?') == std::string::npos ? '?' : '&';
 }
 
 }  // namespace
-
-std::string object_key(const json& object) {
-  const std::string name = text_at(object, "/metadata/name");
-  if (name.empty()) throw std::invalid_argument("object_key: the object has no metadata.name");
-  const std::string ns = text_at(object, "/metadata/namespace");
-  return ns.empty() ? name : ns + "/" + name;
-}
 
 Informer::Informer(RestClient& client, InformerOptions options)
     : client_(client), options_(std::move(options)) {}
@@ -64,7 +52,11 @@ std::vector<std::string> Informer::keys() const {
 }
 
 void Informer::observe_write(const json& object) {
-  cache_.upsert(object);
+  if (options_.label_selector.matches_object(object)) {
+    cache_.upsert(object);
+  } else {
+    cache_.erase_key(object_key(object));
+  }
 }
 
 void Informer::observe_deleted(const std::string& key) {
@@ -112,7 +104,7 @@ std::optional<std::string> Informer::list_and_replace(const std::stop_token& sto
   std::string version;
   do {
     if (stop.stop_requested()) return std::nullopt;
-    std::string path = options_.collection_path;
+    std::string path = with_selector(options_.collection_path);
     if (options_.list_page_size > 0) {
       path += query_separator(path) + std::string("limit=") + std::to_string(options_.list_page_size);
     }
@@ -152,8 +144,9 @@ std::optional<std::string> Informer::list_and_replace(const std::stop_token& sto
 }
 
 Informer::WatchEnd Informer::watch_once(const std::stop_token& stop, bool& healthy) {
+  const std::string collection = with_selector(options_.collection_path);
   const std::string path =
-      options_.collection_path + query_separator(options_.collection_path) +
+      collection + query_separator(collection) +
       "watch=true&allowWatchBookmarks=true&resourceVersion=" + query_escape(resource_version_) +
       "&timeoutSeconds=" + std::to_string(options_.watch_timeout.count());
   // Our own stop source, so an ERROR event (or a bad one) can end the stream without ending run().
@@ -202,36 +195,31 @@ Informer::WatchEnd Informer::watch_once(const std::stop_token& stop, bool& healt
 }
 
 void Informer::handle_event(const WatchEvent& event, bool& relist, bool& failed) {
-  if (event.type == "ERROR") {
-    // The object is a metav1.Status; 410 means our resourceVersion fell out of the server's history.
-    const int code = event.object.is_object() ? event.object.value("code", 0) : 0;
-    if (code == 410) {
+  using Kind = detail::WatchEventOutcome::Kind;
+  const auto outcome = detail::apply_watch_event(cache_, event);
+  switch (outcome.kind) {
+    case Kind::Relist:
       log("info", "watch expired; re-listing", {{"resourceVersion", resource_version_}});
       relist = true;
-    } else {
+      return;
+    case Kind::Failed:
       log("warn", "watch error event",
-          {{"code", std::to_string(code)}, {"error", text_at(event.object, "/message")}});
+          {{"code", std::to_string(outcome.error_code)}, {"error", outcome.error_message}});
       failed = true;
-    }
-    return;
+      return;
+    case Kind::Bookmark:
+    case Kind::Applied:
+      break;
   }
-  const std::string version = text_at(event.object, "/metadata/resourceVersion");
-  if (event.type == "BOOKMARK") {
-    if (!version.empty()) resource_version_ = version;
-    return;
-  }
-  const std::string key = object_key(event.object);
-  if (event.type == "ADDED" || event.type == "MODIFIED") {
-    cache_.upsert(event.object);
-  } else if (event.type == "DELETED") {
-    cache_.erase(event.object);
-  } else {
-    throw std::runtime_error("unknown watch event type " + event.type);
-  }
-  if (!version.empty()) resource_version_ = version;
+  if (!outcome.resource_version.empty()) resource_version_ = outcome.resource_version;
   // Every event wakes the handler, even one the cache ignored as older than our own write: a reconcile reads
   // the cache, so a spurious wake-up is cheap while a missed one leaves an object stuck.
-  notify(key);
+  if (outcome.kind == Kind::Applied) notify(outcome.key);
+}
+
+std::string Informer::with_selector(const std::string& path) const {
+  if (options_.label_selector.selects_everything()) return path;
+  return path + query_separator(path) + "labelSelector=" + query_escape(options_.label_selector.text());
 }
 
 void Informer::notify(const std::string& key) const {
@@ -246,6 +234,8 @@ void Informer::notify(const std::string& key) const {
 void Informer::log(std::string_view level, std::string_view message, LogFields fields) const {
   if (!options_.log) return;
   fields.emplace_back("collection", options_.collection_path);
+  if (!options_.label_selector.selects_everything())
+    fields.emplace_back("labelSelector", options_.label_selector.text());
   options_.log(level, message, fields);
 }
 

@@ -3,7 +3,9 @@
 // then watch from the list's resourceVersion with bookmarks; a dropped watch resumes from the last
 // resourceVersion seen; 410 Expired (as a status or an ERROR event) re-lists; other failures back off
 // (capped, jittered) and retry. Every add, update and delete calls the change handler with the object's key
-// ("namespace/name").
+// ("namespace/name"). With a label selector only the matching objects are listed and watched (the server
+// filters: an object relabelled out of the selector arrives as DELETED), so several operators can split a
+// collection between them.
 
 #include <atomic>
 #include <chrono>
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "kube/informer_cache.hpp"
+#include "kube/label_selector.hpp"
 #include "kube/log_sink.hpp"
 #include "kube/rest_client.hpp"
 
@@ -24,6 +27,7 @@ struct InformerOptions {
   // The collection: "/apis/sdn.zenlayer.com/v1alpha1/zenlayerports" (all namespaces) or
   // "/apis/sdn.zenlayer.com/v1alpha1/namespaces/NS/zenlayerports".
   std::string collection_path{};
+  LabelSelector label_selector{};           // sent as labelSelector on every list and watch; default: all
   std::size_t list_page_size = 500;         // limit/continue paging of the initial list
   std::chrono::seconds watch_timeout{300};  // timeoutSeconds sent with each watch (jittered by the server)
   LogSink log = stderr_log_sink();          // list and watch failures, re-lists
@@ -50,7 +54,8 @@ class Informer {
 
   // Write-through: our own write's reply (or a 404 after a delete) updates the cache at once, so the next
   // reconcile never acts on an object older than what we wrote. Ignored when the cache already holds the same
-  // or a newer resourceVersion (compared as integers).
+  // or a newer resourceVersion (compared as integers). An object our write shows outside the label selector
+  // (relabelled meanwhile) is no longer ours: it leaves the cache as the watch's DELETED would take it out.
   void observe_write(const nlohmann::json& object);
   void observe_deleted(const std::string& key);
 
@@ -64,6 +69,8 @@ class Informer {
   // resetting the backoff (events arrived or it lasted a while).
   WatchEnd watch_once(const std::stop_token& stop, bool& healthy);
   void handle_event(const WatchEvent& event, bool& relist, bool& failed);
+  // `path` with the labelSelector query parameter, when there is a selector.
+  std::string with_selector(const std::string& path) const;
   void notify(const std::string& key) const;
   void log(std::string_view level, std::string_view message, LogFields fields) const;
 

@@ -13,6 +13,7 @@
 #include "kube/informer.hpp"
 #include "kube/rest_client.hpp"
 #include "port/decide.hpp"
+#include "port/operator_credentials.hpp"
 #include "runtime/controller.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/work_queue.hpp"
@@ -33,8 +34,8 @@ struct OperatorSettings {
 
 struct CloudSettings {
   zenlayer::Endpoint endpoint = zenlayer::Endpoint::parse(zenlayer::kDefaultEndpoint);  // --zenlayer-endpoint
-  std::optional<zenlayer::Credentials>
-      operator_credentials{};              // env / --zenlayer-credentials-dir; may be absent
+  // The environment's, or --zenlayer-credentials-dir's (re-read as the mounted Secret changes); may be none.
+  OperatorCredentials operator_credentials{};
   zenlayer::TransportOptions transport{};  // timeouts; the endpoint is set from `endpoint`
   zenlayer::RateLimit rate_limit{};        // --zenlayer-qps / --zenlayer-burst, per account
 };

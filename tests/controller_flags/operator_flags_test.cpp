@@ -28,6 +28,7 @@ TEST(OperatorFlags, DefaultsAreTheDocumentedSafeOnes) {
   const OperatorFlags f = parsed({});
   EXPECT_FALSE(f.kubeconfig);
   EXPECT_EQ(f.namespace_, "");
+  EXPECT_EQ(f.label_selector, "");
   EXPECT_EQ(f.zenlayer_endpoint, "https://console.zenlayer.com");
   EXPECT_FALSE(f.leader_elect);
   EXPECT_EQ(f.lease_duration, 15s);
@@ -55,6 +56,8 @@ TEST(OperatorFlags, EveryFlagIsRead) {
                                   "/tmp/kc",
                                   "--namespace",
                                   "team-a",
+                                  "--label-selector",
+                                  "shard in (a,b),!legacy",
                                   "--zenlayer-endpoint",
                                   "http://127.0.0.1:9000",
                                   "--zenlayer-credentials-dir",
@@ -102,6 +105,7 @@ TEST(OperatorFlags, EveryFlagIsRead) {
                                   "debug"});
   EXPECT_EQ(f.kubeconfig, "/tmp/kc");
   EXPECT_EQ(f.namespace_, "team-a");
+  EXPECT_EQ(f.label_selector, "shard in (a,b),!legacy");
   EXPECT_EQ(f.zenlayer_endpoint, "http://127.0.0.1:9000");
   EXPECT_EQ(f.zenlayer_credentials_dir, "/creds");
   EXPECT_TRUE(f.leader_elect);
@@ -135,6 +139,7 @@ TEST(OperatorFlags, HelpDocumentsEveryFlag) {
   // "--leader-elect-lease-duration".
   for (const char* flag : {"--kubeconfig ",
                            "--namespace ",
+                           "--label-selector ",
                            "--zenlayer-endpoint ",
                            "--zenlayer-credentials-dir ",
                            "--zenlayer-qps ",
@@ -175,6 +180,17 @@ TEST(OperatorFlags, BadValuesNameTheFlag) {
             std::string::npos);
   EXPECT_NE(error_of({"--leader-elect", "--leader-elect-renew-deadline", "20s"}).find("renew-deadline"),
             std::string::npos);
+}
+
+TEST(OperatorFlags, ShardSelectorsAreCheckedAtStartup) {
+  for (const char* good : {"shard=a", "shard==a", "shard!=a", "shard in (a, b)", "shard notin (a)", "shard",
+                           "!shard", "tier>2", "example.com/shard=a,env=prod", "shard=", "  "})
+    EXPECT_EQ(error_of({"--label-selector", good}), "(no error)") << good;
+  for (const char* bad : {"shard=a b", "shard in a", "shard in (a", "=a", "shard=a,", "tier>x", "sh@rd=a",
+                          "shard=-a", "Example.com/shard=a", "shard=a)"}) {
+    const std::string message = error_of({"--label-selector", bad});
+    EXPECT_EQ(message.rfind("--label-selector: invalid label selector", 0), 0u) << bad << ": " << message;
+  }
 }
 
 }  // namespace

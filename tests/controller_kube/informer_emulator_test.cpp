@@ -1,5 +1,6 @@
 // The informer against the real kube-emulator binary: paged list, watch, resume after closed streams, re-list
-// after 410 Expired, a paused server, prompt stop, and the time to list and sync 2,000 objects.
+// after 410 Expired, a paused server, prompt stop, a label selector (one shard of the collection), and the
+// time to list and sync 2,000 objects.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -200,6 +201,50 @@ TEST(InformerAgainstEmulator, StopEndsRunWithinASecond) {
   ASSERT_TRUE(eventually([&] { return emulator.admin("GET", "stats")["byVerb"].value("list", 0) >= 4; }));
   EXPECT_FALSE(failing.informer.has_synced());
   EXPECT_LT(failing.stop(), 1000ms);
+}
+
+TEST(InformerAgainstEmulator, ALabelSelectorKeepsOneShardThroughListWatchAndRelabelling) {
+  KubeEmulator emulator;
+  const auto labelled = [](const std::string& name, const std::string& shard) {
+    json object = port(name);
+    object["metadata"]["labels"] = {{"shard", shard}};
+    return object;
+  };
+  for (const char* name : {"a1", "a2", "a3"})
+    emulator.client().create(k2test::kPorts, labelled(name, "a"));
+  emulator.client().create(k2test::kPorts, labelled("b1", "b"));
+  emulator.client().create(k2test::kPorts, port("none"));
+  InformerOptions o = options(2);  // paging carries the selector from page to page
+  o.label_selector = zpo::kube::LabelSelector::parse("shard=a");
+  RunningInformer running(emulator.client(), o);
+  ASSERT_TRUE(eventually([&] { return running.informer.has_synced() && watch_open(emulator); }));
+  EXPECT_EQ(running.informer.keys(), (std::vector<std::string>{"default/a1", "default/a2", "default/a3"}));
+
+  emulator.client().create(k2test::kPorts, labelled("a4", "a"));
+  emulator.client().create(k2test::kPorts, labelled("b2", "b"));
+  EXPECT_TRUE(eventually([&] { return running.informer.get("default/a4").has_value(); }));
+  set_label(emulator, "b1", "shard", "a");  // moved into the shard: ADDED
+  EXPECT_TRUE(eventually([&] { return running.informer.get("default/b1").has_value(); }));
+  set_label(emulator, "a1", "shard", "b");  // moved out: DELETED, and the handler is told
+  EXPECT_TRUE(eventually([&] { return !running.informer.get("default/a1").has_value(); }));
+  EXPECT_GE(running.changes_of("default/a1"), 2u);
+  EXPECT_EQ(running.changes_of("default/b2"), 0u);
+  EXPECT_EQ(running.changes_of("default/none"), 0u);
+
+  // Our own write whose reply shows the object relabelled out of the shard takes it out of the cache at once.
+  const json moved = emulator.client().patch(port_path("a2"), PatchType::Merge,
+                                             {{"metadata", {{"labels", {{"shard", "c"}}}}}});
+  running.informer.observe_write(moved);
+  EXPECT_FALSE(running.informer.get("default/a2").has_value());
+  EXPECT_TRUE(eventually([&] {
+    return running.informer.keys() == std::vector<std::string>{"default/a3", "default/a4", "default/b1"};
+  }));
+  // It stays out, and a later relabel back into the shard brings it in again.
+  std::this_thread::sleep_for(200ms);
+  EXPECT_FALSE(running.informer.get("default/a2").has_value());
+  set_label(emulator, "a2", "shard", "a");
+  EXPECT_TRUE(eventually([&] { return running.informer.get("default/a2").has_value(); }));
+  EXPECT_EQ(running.informer.relists(), 0u);
 }
 
 TEST(InformerAgainstEmulator, ListsTwoThousandObjectsInPages) {
