@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The demo: builds the operator and both emulators, starts them on 127.0.0.1, applies the manifests in examples/
-# with kubectl, waits until the operator reports every port Ready, deletes them all and prints the phases live as
-# `kubectl get zports -w` shows them, then a summary (ports destroyed, Zenlayer API calls, violations, time).
-# The cloud's asynchronous steps take 1.5 s each here so the phases are visible. Nothing reaches the real cloud.
+# with kubectl (four adopt existing ports, examples/new-port.yaml has the operator create one), prints the phases live
+# as `kubectl get zports -w` shows them until every port is Ready, changes the created port's remarks with kubectl
+# patch and shows the change applied, deletes them all (phases live again), then a summary (ports created and
+# destroyed, Zenlayer API calls, violations, time). The cloud's asynchronous steps take 1.5 s each here so the phases
+# are visible. Nothing reaches the real cloud.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -34,9 +36,10 @@ listening_url() {
 
 # A throwaway key pair, known to the emulator and the operator alike.
 export ZENLAYERCLOUD_ACCESS_KEY_ID=demo-key-id
-export ZENLAYERCLOUD_ACCESS_KEY_PASSWORD="demo-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+ZENLAYERCLOUD_ACCESS_KEY_PASSWORD="demo-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+export ZENLAYERCLOUD_ACCESS_KEY_PASSWORD
 
-"$build"/emulators/zenlayer/zenlayer-emulator --listen 127.0.0.1:0 --terminate-delay-ms 1500 \
+"$build"/emulators/zenlayer/zenlayer-emulator --listen 127.0.0.1:0 --create-delay-ms 1500 --terminate-delay-ms 1500 \
   --terminate-lag-polls 2 --destroy-delay-ms 1500 --destroyed-visible-ms 1000 \
   >"$workdir/zenlayer.out" 2>"$workdir/zenlayer.log" &
 pids+=($!)
@@ -49,7 +52,7 @@ apiserver=$(listening_url "$workdir/kube.out")
 echo "== Zenlayer emulator at $endpoint, Kubernetes API (kube-emulator) at $apiserver"
 
 admin() { curl -sS -X "$1" "$endpoint/admin/$2" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
-# The cloud ports the example manifests stand for.
+# The cloud ports the adopting example manifests stand for (examples/new-port.yaml's port does not exist yet).
 admin POST ports '[{"portId":"port-fra-1","portName":"fra-uplink","dcId":"FRA1"},
                    {"portId":"port-sin-1","portName":"sin-uplink","dcId":"SIN1"},
                    {"portId":"port-hkg-1","portName":"hkg-uplink","dcId":"HKG1"},
@@ -62,47 +65,81 @@ pids+=("$operator_pid")
 echo "== operator started (pid $operator_pid, log in JSON lines)"
 started=$(date +%s.%N)
 
+# Prints `kubectl get zports -w ARGS` in the background until stop_watching (the phases as they change, live).
+watch_zports() {
+  kubectl get zports -w "$@" 2>/dev/null &
+  watcher_pid=$!
+  pids+=("$watcher_pid")
+  sleep 0.3
+}
+stop_watching() {
+  sleep 0.3
+  kill "$watcher_pid" 2>/dev/null || true
+  wait "$watcher_pid" 2>/dev/null || true
+}
+fail_with_log() {
+  echo "$1; the operator's log ends with:"; tail -20 "$workdir/operator.log"; exit 1
+}
+
 echo
-echo "\$ kubectl apply -f examples/zenlayerport.yaml -f examples/policies.yaml"
-kubectl apply -f examples/zenlayerport.yaml -f examples/policies.yaml
+echo "\$ kubectl apply -f examples/zenlayerport.yaml -f examples/policies.yaml -f examples/new-port.yaml"
+kubectl apply -f examples/zenlayerport.yaml -f examples/policies.yaml -f examples/new-port.yaml
 echo "\$ kubectl apply -f examples/credentials-secret.yaml   # placeholders replaced by the demo's key"
 sed -e "s/REPLACE-WITH-ACCESS-KEY-ID/$ZENLAYERCLOUD_ACCESS_KEY_ID/" \
   -e "s/REPLACE-WITH-ACCESS-KEY-PASSWORD/$ZENLAYERCLOUD_ACCESS_KEY_PASSWORD/" examples/credentials-secret.yaml |
   kubectl apply -f -
+echo
+echo "== the phases as \`kubectl get zports -w\` shows them, until every port is Ready (sin-edge is being created):"
+watch_zports
 
 ready=0
-for _ in $(seq 100); do
+for _ in $(seq 150); do
   ready=$(kubectl get zports -o jsonpath='{range .items[*]}{.status.phase}{"\n"}{end}' | grep -c '^Ready$' || true)
-  [ "$ready" -eq 4 ] && break
-  if ! kill -0 "$operator_pid" 2>/dev/null; then
-    echo "the operator exited; its log ends with:"; tail -20 "$workdir/operator.log"; exit 1
-  fi
+  [ "$ready" -eq 5 ] && break
+  kill -0 "$operator_pid" 2>/dev/null || fail_with_log "the operator exited"
   sleep 0.2
 done
+stop_watching
 echo
 echo "\$ kubectl get zports"
 kubectl get zports
-if [ "$ready" -ne 4 ]; then
-  echo "not every port became Ready; the operator's log ends with:"; tail -20 "$workdir/operator.log"; exit 1
-fi
+[ "$ready" -eq 5 ] || fail_with_log "not every port became Ready"
+created=$(kubectl get zport sin-edge -o jsonpath='{.status.portId}')
+echo "sin-edge was created as $created: $(admin GET ports | /usr/bin/python3 -c '
+import json, sys
+p = next(p for p in json.load(sys.stdin)["ports"] if p["portId"] == sys.argv[1])
+print("%s in %s, %s, %s, remarks %r" % (p["portName"], p["dcId"], p["portType"], p["businessEntityName"],
+                                         p["portRemarks"]))' "$created")"
+
+echo
+echo "== updating the created port"
+echo "\$ kubectl patch zport sin-edge --type merge -p '{\"spec\":{\"portRemarks\":\"edge uplink, rack 12\"}}'"
+kubectl patch zport sin-edge --type merge -p '{"spec":{"portRemarks":"edge uplink, rack 12"}}'
+applied=""
+for _ in $(seq 50); do
+  applied=$(kubectl get zport sin-edge -o jsonpath='{.metadata.generation} {.status.observedGeneration}' |
+    awk '$1 == $2 {print $1}')
+  [ -n "$applied" ] && break
+  sleep 0.2
+done
+[ -n "$applied" ] || fail_with_log "the remarks were not applied"
+echo "applied: status.observedGeneration = metadata.generation = $applied; the cloud's port now says: $(
+  admin GET ports | /usr/bin/python3 -c '
+import json, sys
+p = next(p for p in json.load(sys.stdin)["ports"] if p["portId"] == sys.argv[1])
+print("remarks %r" % p["portRemarks"])' "$created")"
 
 echo
 echo "== deleting every ZenlayerPort; the phases as \`kubectl get zports -w\` shows them:"
-kubectl get zports -w --watch-only --no-headers 2>/dev/null &
-watcher_pid=$!
-pids+=("$watcher_pid")
-sleep 0.3
+watch_zports --watch-only --no-headers
 kubectl delete zports --all --wait=false >/dev/null
 for _ in $(seq 300); do
   [ -z "$(kubectl get zports -o name 2>/dev/null)" ] && break
   sleep 0.2
 done
-sleep 0.3
-kill "$watcher_pid" 2>/dev/null || true
+stop_watching
 left=$(kubectl get zports -o name 2>/dev/null)
-if [ -n "$left" ]; then
-  echo "still there after 60 s: $left; the operator's log ends with:"; tail -20 "$workdir/operator.log"; exit 1
-fi
+[ -z "$left" ] || fail_with_log "still there after 60 s: $left"
 finished=$(date +%s.%N)
 
 echo
@@ -111,15 +148,16 @@ admin GET ports | /usr/bin/python3 -c '
 import json, sys
 for p in json.load(sys.stdin)["ports"]:
     where = p["portStatus"] if p["internal"]["listed"] else "no longer listed (destroyed)"
-    print("  %-11s %s" % (p["portId"], where))'
+    print("  %-11s %-11s %s" % (p["portId"], p.get("portName", ""), where))'
 admin GET stats | /usr/bin/python3 -c '
 import json, sys
 s = json.load(sys.stdin)
 ports = s["ports"]
 destroyed = ports["listed"].get("DESTROYED", 0) + ports["unlisted"]
-print("ports destroyed: %d (Delete: fra, lax); recycled: %d (RecycleBin: sin); untouched: %d (Orphan: hkg)"
-      % (destroyed, ports["listed"].get("RECYCLED", 0), ports["listed"].get("RUNNING", 0)))
 c = s["calls"]
+print("ports created: %d (CreatePort calls; sin-edge)" % c["byAction"].get("CreatePort", 0))
+print("ports destroyed: %d (Delete: fra, lax, sin-edge); recycled: %d (RecycleBin: sin); untouched: %d (Orphan: hkg)"
+      % (destroyed, ports["listed"].get("RECYCLED", 0), ports["listed"].get("RUNNING", 0)))
 print("Zenlayer API calls: %d  by action: %s" % (c["total"], json.dumps(c["byAction"], sort_keys=True)))
 print("protocol violations: %d" % s["violations"]["count"])'
 printf 'time from operator start to every resource gone: %.1f s (cloud delays: 1.5 s per async step)\n' \

@@ -6,18 +6,17 @@
 #include <string_view>
 #include <utility>
 
+#include "port/decision.hpp"
+
 namespace zpo::port {
+
+namespace detail {
 
 namespace {
 
 using std::chrono::milliseconds;
 using zenlayer::ErrorClass;
 using zenlayer::PortStatus;
-
-constexpr const char* kReady = "Ready";
-constexpr const char* kSynced = "Synced";
-constexpr const char* kTerminatePort = "TerminatePort";
-constexpr const char* kDestroyPort = "DestroyPort";
 
 // Condition reasons that are worth an Event when a condition takes them. Everything else (waiting, running)
 // is routine and left to the status.
@@ -26,10 +25,11 @@ struct EventfulReason {
   EventKind kind;
   std::string_view event_reason;
 };
-constexpr std::array<EventfulReason, 15> kEventfulReasons{{
+constexpr std::array<EventfulReason, 23> kEventfulReasons{{
     {"PortRecycled", EventKind::Normal, "PortRecycled"},
     {"PortDestroyed", EventKind::Normal, "PortDestroyed"},
     {"Orphaned", EventKind::Normal, "Orphaned"},
+    {"PortFound", EventKind::Normal, "PortFound"},
     {"PortPrepaid", EventKind::Warning, "PortPrepaid"},
     {"PortNotFound", EventKind::Warning, "PortNotFound"},
     {"UnknownPortStatus", EventKind::Warning, "UnknownPortStatus"},
@@ -42,9 +42,17 @@ constexpr std::array<EventfulReason, 15> kEventfulReasons{{
     {"CloudUnavailable", EventKind::Warning, "CloudError"},
     {"Throttled", EventKind::Warning, "CloudError"},
     {"NetworkBlocked", EventKind::Warning, "CloudError"},
+    {"PortNameInUse", EventKind::Warning, "PortNameInUse"},
+    {"CreateIndeterminate", EventKind::Warning, "CreateIndeterminate"},
+    {"CreateFailed", EventKind::Warning, "CreateFailed"},
+    {"ImmutableFieldChanged", EventKind::Warning, "ImmutableFieldChanged"},
+    {"BusinessEntityLocked", EventKind::Warning, "BusinessEntityLocked"},
+    {"ModifyFailed", EventKind::Warning, "ModifyFailed"},
+    {"RestoreFailed", EventKind::Warning, "RestoreFailed"},
 }};
 
-// Go-style, as the flags are written: "30m0s", "1h0m0s", "500ms".
+}  // namespace
+
 std::string describe_duration(milliseconds duration) {
   if (duration.count() % 1000 != 0) return std::to_string(duration.count()) + "ms";
   const auto seconds = duration.count() / 1000;
@@ -54,97 +62,44 @@ std::string describe_duration(milliseconds duration) {
   return text + std::to_string(seconds % 60) + "s";
 }
 
-// A code that tells us nothing about whether the mutation happened: no reply, or a 500.
-bool uncertain(const std::string& code) {
-  return code == kNoReplyCode || code == "INTERNAL_SERVER_ERROR";
+void put_condition(PortResourceStatus& status, const PortResourceStatus& before, std::int64_t generation,
+                   Time now, const char* type, const char* value, std::string reason, std::string message) {
+  const auto* was = before.condition(type);
+  const std::optional<Time> transition = was && was->status == value && was->last_transition_time
+                                             ? was->last_transition_time
+                                             : std::optional<Time>(now);
+  Condition condition{type, value, generation, transition, std::move(reason), std::move(message)};
+  auto& conditions = status.conditions;
+  auto it =
+      std::find_if(conditions.begin(), conditions.end(), [&](const Condition& c) { return c.type == type; });
+  if (it == conditions.end()) {
+    conditions.push_back(std::move(condition));
+  } else {
+    *it = std::move(condition);
+  }
 }
 
-class Decision {
- public:
-  Decision(const PortResource& resource, const DecideInput& input)
-      : resource_(resource), input_(input), now_(to_status_precision(input.now)) {
-    plan_.status = resource.status;
-    plan_.status.observed_generation = resource.generation;
-  }
+Decision::Decision(const PortResource& resource, const DecideInput& input)
+    : resource_(resource), input_(input), now_(to_status_precision(input.now)), port_id_(resource.port_id()) {
+  plan_.status = resource.status;
+  plan_.status.observed_generation = resource.generation;
+}
 
-  Plan run(const std::optional<Observation>& observation);
+void Decision::copy_port(const zenlayer::PortInfo& port) {
+  plan_.status.port_status = port.port_status;
+  plan_.status.port_charge_type = port.port_charge_type.value_or("");
+  plan_.status.expired_time = port.expired_time;
+}
 
- private:
-  const DecideSettings& settings() const { return input_.settings; }
-  const std::string& port_id() const { return resource_.spec.port_id; }
+Time Decision::reason_since(const char* type, std::string_view reason) const {
+  const auto* condition = resource_.status.condition(type);
+  if (condition && condition->reason == reason && condition->last_transition_time) {
+    return *condition->last_transition_time;
+  }
+  return input_.now;
+}
 
-  void set_condition(const char* type, const char* status, std::string reason, std::string message) {
-    // The transition time moves only when the status differs from what was read (not from an earlier
-    // assignment in this same decision).
-    const auto* before = resource_.status.condition(type);
-    const std::optional<Time> transition = before && before->status == status && before->last_transition_time
-                                               ? before->last_transition_time
-                                               : std::optional<Time>(now_);
-    Condition condition{
-        type, status, resource_.generation, transition, std::move(reason), std::move(message)};
-    auto& conditions = plan_.status.conditions;
-    auto it = std::find_if(conditions.begin(), conditions.end(),
-                           [&](const Condition& c) { return c.type == type; });
-    if (it == conditions.end()) {
-      conditions.push_back(std::move(condition));
-    } else {
-      *it = std::move(condition);
-    }
-  }
-  void ready(const char* status, std::string reason, std::string message) {
-    set_condition(kReady, status, std::move(reason), std::move(message));
-  }
-  void synced(const char* status, std::string reason, std::string message) {
-    set_condition(kSynced, status, std::move(reason), std::move(message));
-  }
-  void synced_ok() { synced("True", "Observed", "the port was observed and the status reflects it"); }
-  void phase(Phase phase) { plan_.status.phase = phase; }
-  void phase_if_unset(Phase phase) {
-    if (!plan_.status.phase) plan_.status.phase = phase;
-  }
-  void requeue(milliseconds after) { plan_.requeue_after = std::max(after, milliseconds(0)); }
-  void copy_port(const zenlayer::PortInfo& port) {
-    plan_.status.port_status = port.port_status;
-    plan_.status.port_charge_type = port.port_charge_type.value_or("");
-    plan_.status.expired_time = port.expired_time;
-  }
-  milliseconds since(Time start) const {
-    return std::chrono::duration_cast<milliseconds>(input_.now - start);
-  }
-  // When the condition took its current reason (approximately: its last transition), or now.
-  Time reason_since(const char* type, std::string_view reason) const {
-    const auto* condition = resource_.status.condition(type);
-    if (condition && condition->reason == reason && condition->last_transition_time) {
-      return *condition->last_transition_time;
-    }
-    return input_.now;
-  }
-
-  Plan finish();
-
-  void orphan();
-  void invalid_spec();
-  void credentials_error(const CredentialsProblem& problem);
-  void cloud_error(const CloudFailure& failure);
-  void live(const Observation& observation);
-  void deleting(const Observation& observation);
-  void unknown_status(const zenlayer::PortInfo& port, Time stage_start);
-  void wait(Phase phase, std::string reason, std::string message, Time stage_start);
-  void blocked_prepaid();
-  bool mutation_in_flight(const char* action) const;
-  // The last mutation `action` was refused and may not be sent again yet: says why on the status and returns
-  // true.
-  bool refused_recently(const char* action);
-  void terminate();
-  void destroy();
-
-  const PortResource& resource_;
-  const DecideInput& input_;
-  const Time now_;  // at status precision
-  Plan plan_{};
-};
-
-Plan Decision::run(const std::optional<Observation>& observation) {
+Plan Decision::run(const std::optional<Observation>& observation, const std::optional<PortLookup>& lookup) {
   if (!resource_.has_finalizer()) {
     if (resource_.deleting()) {
       // Not ours (or already released): nothing to do, nothing to write.
@@ -161,10 +116,29 @@ Plan Decision::run(const std::optional<Observation>& observation) {
     orphan();
     return finish();
   }
+  if (port_id().empty() && !resource_.status.port_status.empty()) {
+    identity_lost();
+    return finish();
+  }
+  if (resource_.deleting() && port_id().empty() && !create_in_flight()) {
+    // Nothing was ever created, so there is nothing to release, whatever the spec says: the status stays.
+    plan_.status = resource_.status;
+    plan_.finalizer = FinalizerChange::Remove;
+    return finish();
+  }
   if (!resource_.invalid_spec.empty()) {
     invalid_spec();
     return finish();
   }
+  if (port_id().empty()) {
+    // No port yet: the observation (of no port) means nothing; the create flow looks ports up by name.
+    create(lookup);
+    return finish();
+  }
+  // Adoption records the identity too, so status.portId names the port whichever way it came.
+  if (plan_.status.port_id.empty()) plan_.status.port_id = port_id();
+  // Until the port is seen, nothing says the spec is applied.
+  if (!resource_.deleting()) spec_pending_ = true;
   const auto& operation = resource_.status.last_operation;
   const bool stale = observation && operation && operation->time &&
                      to_status_precision(observation->observed_at) <= *operation->time;
@@ -185,28 +159,36 @@ Plan Decision::run(const std::optional<Observation>& observation) {
     }
     return finish();
   }
-  switch (observation->kind) {
-    case Observation::Kind::CredentialsError:
-      credentials_error(observation->credentials);
-      break;
-    case Observation::Kind::CloudError:
-      if (observation->failure.error_class == ErrorClass::NotFound) {
-        // DescribePorts lists nothing for an unknown port; a not-found code means the same.
-        const Observation absent = Observation::absent(observation->observed_at);
-        resource_.deleting() ? deleting(absent) : live(absent);
-      } else {
-        cloud_error(observation->failure);
-      }
-      break;
-    case Observation::Kind::Found:
-    case Observation::Kind::Absent:
-      resource_.deleting() ? deleting(*observation) : live(*observation);
-      break;
-  }
+  spec_pending_ = false;
+  observed(*observation);
   return finish();
 }
 
+void Decision::observed(const Observation& observation) {
+  switch (observation.kind) {
+    case Observation::Kind::CredentialsError:
+      spec_pending_ = !resource_.deleting();
+      credentials_error(observation.credentials);
+      return;
+    case Observation::Kind::CloudError:
+      if (observation.failure.error_class == ErrorClass::NotFound) {
+        // DescribePorts lists nothing for an unknown port; a not-found code means the same.
+        const Observation absent = Observation::absent(observation.observed_at);
+        resource_.deleting() ? deleting(absent) : live(absent);
+      } else {
+        spec_pending_ = !resource_.deleting();
+        cloud_error(observation.failure);
+      }
+      return;
+    case Observation::Kind::Found:
+    case Observation::Kind::Absent:
+      resource_.deleting() ? deleting(observation) : live(observation);
+      return;
+  }
+}
+
 Plan Decision::finish() {
+  if (spec_pending_) plan_.status.observed_generation = resource_.status.observed_generation;
   for (const char* type : {kReady, kSynced}) {
     const auto* before = resource_.status.condition(type);
     const auto* after = plan_.status.condition(type);
@@ -241,6 +223,17 @@ void Decision::invalid_spec() {
   // No requeue: only a spec change can help, and it brings the key back by itself.
 }
 
+void Decision::identity_lost() {
+  phase(Phase::Failed);
+  const std::string message =
+      "the status shows a port (portStatus " + resource_.status.port_status +
+      ") but neither spec.portId nor status.portId names it: set spec.portId back to that port, or "
+      "deletionPolicy to Orphan to release the resource without touching it; nothing is created or deleted "
+      "meanwhile";
+  ready("False", "InvalidSpec", message);
+  synced("False", "InvalidSpec", message);
+}
+
 void Decision::credentials_error(const CredentialsProblem& problem) {
   phase_if_unset(Phase::Pending);
   ready("False", problem.reason, problem.message);
@@ -248,7 +241,7 @@ void Decision::credentials_error(const CredentialsProblem& problem) {
   requeue(settings().error_retry_interval);
 }
 
-void Decision::cloud_error(const CloudFailure& failure) {
+void Decision::cloud_error(const CloudFailure& failure, bool looking_up) {
   phase_if_unset(Phase::Pending);
   const std::string code =
       failure.code.empty() ? std::string(zenlayer::to_string(failure.error_class)) : failure.code;
@@ -274,8 +267,17 @@ void Decision::cloud_error(const CloudFailure& failure) {
       return;
     case ErrorClass::InvalidRequest:
       phase(Phase::Failed);
-      ready("False", "InvalidPortId", "DescribePorts rejected portId " + port_id() + " (" + code + ")");
-      synced("False", "InvalidPortId", "DescribePorts rejected portId " + port_id() + " (" + code + ")");
+      if (looking_up) {
+        // The filter is the spec's dcId and portName: CreatePort would be refused the same way.
+        const std::string message = "DescribePorts rejected dcId " + resource_.spec.dc_id + " / portName \"" +
+                                    resource_.spec.port_name.value_or("") + "\" (" + code +
+                                    "); no port is created until the spec changes";
+        ready("False", "CreateFailed", message);
+        synced("False", "CreateFailed", message);
+      } else {
+        ready("False", "InvalidPortId", "DescribePorts rejected portId " + port_id() + " (" + code + ")");
+        synced("False", "InvalidPortId", "DescribePorts rejected portId " + port_id() + " (" + code + ")");
+      }
       requeue(settings().error_retry_interval);
       return;
     case ErrorClass::NotFound:  // handled as absent by run()
@@ -288,6 +290,15 @@ void Decision::cloud_error(const CloudFailure& failure) {
 }
 
 void Decision::live(const Observation& observation) {
+  if (observation.kind == Observation::Kind::Absent && not_listed_yet()) {
+    spec_pending_ = true;
+    phase(Phase::Pending);
+    plan_.status.port_status.clear();
+    ready("False", "PortCreating", "CreatePort accepted; the port is not listed yet");
+    synced_ok();
+    requeue(poll_backoff(*resource_.status.last_operation->time, input_.now, settings()));
+    return;
+  }
   if (observation.kind == Observation::Kind::Absent) {
     phase(Phase::Failed);
     plan_.status.port_status.clear();
@@ -300,22 +311,22 @@ void Decision::live(const Observation& observation) {
   const auto& port = *observation.port;
   copy_port(port);
   synced_ok();
+  bool locked = false;
+  const zenlayer::PortAttributes changes = attribute_changes(port, locked);
+  // The spec is applied once the port carries every attribute it sets (but an entity the LOA locks).
+  if (changes.port_name || changes.port_remarks || changes.business_entity_name) spec_pending_ = true;
   switch (port.status()) {
     case PortStatus::Running:
-      phase(Phase::Ready);
-      ready("True", "PortRunning", "the port is RUNNING");
-      requeue(settings().resync_period);
+      running(port);
       return;
     case PortStatus::Creating:
       phase(Phase::Pending);
       ready("False", "PortCreating", "the port is still CREATING");
+      if (resource_.creates_port()) spec_pending_ = true;
       requeue(poll_backoff(reason_since(kReady, "PortCreating"), input_.now, settings()));
       return;
     case PortStatus::Recycled:
-      phase(Phase::Recycled);
-      ready("False", "PortRecycled",
-            "the port is in the recycle bin: it was terminated outside this resource");
-      requeue(settings().resync_period);
+      recycled();
       return;
     case PortStatus::Destroying:
       phase(Phase::Destroying);
@@ -327,9 +338,17 @@ void Decision::live(const Observation& observation) {
       ready("False", "PortDestroyed", "the port is DESTROYED");
       requeue(settings().resync_period);
       return;
+    case PortStatus::Recovering:
+      if (mutation_in_flight(kRenewPort)) {
+        spec_pending_ = true;
+        phase(Phase::Pending);
+        ready("False", "Restoring", "RenewPort accepted; the port is RECOVERING");
+        requeue(poll_backoff(*resource_.status.last_operation->time, input_.now, settings()));
+        return;
+      }
+      [[fallthrough]];
     case PortStatus::Deleting:
     case PortStatus::Updating:
-    case PortStatus::Recovering:
       phase_if_unset(Phase::Pending);
       ready("False", "PortBusy", "the port is " + port.port_status);
       requeue(poll_backoff(reason_since(kReady, "PortBusy"), input_.now, settings()));
@@ -374,12 +393,12 @@ void Decision::blocked_prepaid() {
   requeue(after);
 }
 
-bool Decision::mutation_in_flight(const char* action) const {
+bool Decision::sent_within(const char* action, milliseconds window) const {
   const auto& operation = resource_.status.last_operation;
   if (!operation || operation->action != action || !operation->time) return false;
   const bool maybe_done = operation->code.empty() || uncertain(operation->code) ||
                           zenlayer::classify(0, operation->code) == ErrorClass::AlreadyRecycled;
-  return maybe_done && since(*operation->time) < settings().terminate_grace;
+  return maybe_done && since(*operation->time) < window;
 }
 
 bool Decision::refused_recently(const char* action) {
@@ -396,18 +415,30 @@ bool Decision::refused_recently(const char* action) {
   const milliseconds elapsed = since(*operation->time);
   if (elapsed >= wait) return false;
   const std::string what = std::string(action) + " was refused (" + code + ")";
+  const std::string again = "; it is sent again after " + describe_duration(wait);
+  const std::string_view name = action;
   if (code.find("PREPAID") != std::string::npos) {
     blocked_prepaid();
   } else if (error_class == ErrorClass::Auth) {
     ready("False", "InvalidCredentials", what + ": the access key is not accepted");
     synced("False", "InvalidCredentials", what + ": the access key is not accepted");
+  } else if (name == kModifyPort && error_class != ErrorClass::Throttled) {
+    if (code == "OPERATION_DENIED_LOA_UPLOADED") {
+      synced("False", "BusinessEntityLocked",
+             what + ": businessEntityName cannot change once the port's LOA is uploaded" + again);
+    } else {
+      synced("False", "ModifyFailed", what + again);
+    }
+  } else if (name == kRenewPort && error_class != ErrorClass::Throttled) {
+    // The phase stays what the port shows (Recycled): the restore did not begin.
+    ready("False", "RestoreFailed", what + again);
+    synced("False", "RestoreFailed", what + again);
   } else if (error_class == ErrorClass::InvalidRequest) {
     phase(Phase::Failed);
     ready("False", "InvalidPortId", what + " for portId " + port_id());
     synced("False", "InvalidPortId", what + " for portId " + port_id());
   } else {
-    synced("False", error_class == ErrorClass::Throttled ? "Throttled" : "CloudError",
-           what + "; it is sent again after " + describe_duration(wait));
+    synced("False", error_class == ErrorClass::Throttled ? "Throttled" : "CloudError", what + again);
   }
   requeue(std::min(plan_.requeue_after.value_or(wait), wait - elapsed));
   return true;
@@ -435,6 +466,14 @@ void Decision::deleting(const Observation& observation) {
   const bool recycle_bin = resource_.spec.deletion_policy == DeletionPolicy::RecycleBin;
   const Time deletion_start = resource_.deletion_timestamp.value_or(input_.now);
   synced_ok();
+  if (observation.kind == Observation::Kind::Absent && not_listed_yet()) {
+    // Not gone: not there yet. Releasing now would leave the new port behind, unmanaged and billing.
+    plan_.status.port_status.clear();
+    wait(Phase::Pending, "PortCreating",
+         "CreatePort accepted; the port is not listed yet and is released once it is",
+         *resource_.status.last_operation->time);
+    return;
+  }
   if (observation.kind == Observation::Kind::Absent || observation.port->status() == PortStatus::Destroyed) {
     if (observation.port) copy_port(*observation.port);
     if (observation.kind == Observation::Kind::Absent) plan_.status.port_status.clear();
@@ -511,7 +550,7 @@ void Decision::deleting(const Observation& observation) {
   }
 }
 
-}  // namespace
+}  // namespace detail
 
 std::string_view to_string(CloudAction action) {
   switch (action) {
@@ -519,20 +558,32 @@ std::string_view to_string(CloudAction action) {
       return "None";
     case CloudAction::ObservePort:
       return "ObservePort";
+    case CloudAction::LookupPorts:
+      return "LookupPorts";
+    case CloudAction::CreatePort:
+      return detail::kCreatePort;
+    case CloudAction::ModifyPort:
+      return detail::kModifyPort;
+    case CloudAction::RenewPort:
+      return detail::kRenewPort;
     case CloudAction::TerminatePort:
-      return kTerminatePort;
+      return detail::kTerminatePort;
     case CloudAction::DestroyPort:
-      return kDestroyPort;
+      return detail::kDestroyPort;
   }
   return "None";
 }
 
 Plan decide(const PortResource& resource, const std::optional<Observation>& observation,
-            const DecideInput& input) {
-  return Decision(resource, input).run(observation);
+            const DecideInput& input, const std::optional<PortLookup>& lookup) {
+  return detail::Decision(resource, input).run(observation, lookup);
 }
 
 void record_mutation_outcome(Plan& plan, const PortResource& resource, const MutationOutcome& outcome) {
+  if (plan.action == CloudAction::CreatePort) {
+    detail::record_create_outcome(plan, resource, outcome);
+    return;
+  }
   auto& operation = *plan.status.last_operation;
   operation.request_id = outcome.request_id;
   if (outcome.accepted) return;
@@ -549,6 +600,7 @@ void record_mutation_outcome(Plan& plan, const PortResource& resource, const Mut
 }
 
 std::chrono::milliseconds poll_backoff(Time stage_start, Time now, const DecideSettings& settings) {
+  using std::chrono::milliseconds;
   const auto poll = std::max(settings.poll_interval, milliseconds(1));
   const auto elapsed = std::max(std::chrono::duration_cast<milliseconds>(now - stage_start), milliseconds(0));
   // After n polls the stage has lasted poll * (2^n - 1); the next wait is poll * 2^n.

@@ -1,5 +1,8 @@
 #include "port/reconciler.hpp"
 
+#include <stdexcept>
+#include <utility>
+
 #include "runtime/log.hpp"
 
 namespace zpo::port {
@@ -40,7 +43,9 @@ std::map<std::string, int> Reconciler::phases() const {
 
 std::optional<Observation> Reconciler::usable_observation(const std::string& key,
                                                           const PortResource& resource, Time now) {
-  auto observation = deps_.observer.latest(key, resource.spec.port_id);
+  // No port yet (a create, or a create in flight): there is nothing to have observed.
+  if (resource.port_id().empty()) return std::nullopt;
+  auto observation = deps_.observer.latest(key, resource.port_id());
   if (!observation) return std::nullopt;
   std::lock_guard lock(mutex_);
   // A deletion acts on the port as it is once the deletion began, not as it was at the last resync.
@@ -64,6 +69,8 @@ runtime::ReconcileResult Reconciler::reconcile(const std::string& key, const std
   }
   nlohmann::json object = *read;
   PortResource resource = parse_port_resource(object);
+  // What the server holds: a status is written whenever the decision differs from it.
+  PortResourceStatus stored = resource.status;
   {
     std::lock_guard lock(mutex_);
     auto it = keys_.find(key);
@@ -82,15 +89,36 @@ runtime::ReconcileResult Reconciler::reconcile(const std::string& key, const std
 
   if (plan.finalizer == FinalizerChange::Add) {
     deps_.store.add_finalizer(object);
-    runtime::log_info("finalizer added", {field("resource", key), field("portId", resource.spec.port_id)});
+    runtime::log_info("finalizer added", {field("resource", key), field("portId", resource.port_id())});
     return runtime::ReconcileResult{std::chrono::nanoseconds(0)};
   }
+
+  // The account that answered this reconcile's lookup: a CreatePort goes out only with it.
+  std::optional<CloudAccess> looked_up_with;
+  bool looked_up = false;
+  if (plan.action == CloudAction::LookupPorts) {
+    const auto lookup = look_up(resource, now, looked_up_with, stop);
+    if (!lookup) return {};  // cancelled: shutting down; the next process looks again
+    looked_up = true;
+    plan = decide(resource, observation, input, lookup);
+    // A port found by name is observed already: the next decision need not describe it again.
+    if (resource.port_id().empty() && !plan.status.port_id.empty()) {
+      for (const auto& port : lookup->ports) {
+        if (port.port_id != plan.status.port_id) continue;
+        deps_.observer.record(key, port.port_id, Observation::found(port, now));
+        runtime::log_info("port found by name", {field("resource", key), field("portId", port.port_id),
+                                                 field("portStatus", port.port_status)});
+      }
+    }
+  }
+  // The port this plan is about: the resource's, or the one a lookup just found for it.
+  const std::string port_id = resource.port_id().empty() ? plan.status.port_id : resource.port_id();
 
   if (plan.action == CloudAction::ObservePort) {
     // Stale only because of our own mutation, with the next poll already planned: wait for it rather than
     // spend a DescribePorts call on a cloud that has had no time to move (our own status write coming back
     // through the watch lands here).
-    if (!observation && deps_.observer.latest(key, resource.spec.port_id)) {
+    if (!observation && deps_.observer.latest(key, port_id)) {
       std::lock_guard lock(mutex_);
       const auto it = keys_.find(key);
       if (it != keys_.end() && it->second.mutated_at && it->second.due_at && *it->second.due_at > now &&
@@ -100,36 +128,53 @@ runtime::ReconcileResult Reconciler::reconcile(const std::string& key, const std
       }
     }
     try {
-      deps_.observer.request(key, resource.spec.port_id, deps_.access.resolve(resource));
+      deps_.observer.request(key, port_id, looked_up_with ? *looked_up_with : deps_.access.resolve(resource));
     } catch (const CredentialsUnavailable& unavailable) {
       // Nothing to ask the cloud with: that is the observation, and it is answered on the status now.
       observation = Observation::credentials_error(unavailable.problem(), now);
-      deps_.observer.record(key, resource.spec.port_id, *observation);
+      deps_.observer.record(key, port_id, *observation);
       plan = decide(resource, observation, input);
     }
   }
 
-  if (plan.action == CloudAction::TerminatePort || plan.action == CloudAction::DestroyPort) {
-    mutate(plan, resource, object, stop);
+  const bool mutation = plan.action == CloudAction::CreatePort || plan.action == CloudAction::ModifyPort ||
+                        plan.action == CloudAction::RenewPort || plan.action == CloudAction::TerminatePort ||
+                        plan.action == CloudAction::DestroyPort;
+  if (plan.action == CloudAction::CreatePort) {
+    if (!looked_up_with) throw std::logic_error("CreatePort decided without a lookup in the same reconcile");
+    // The record first, guarded by the resourceVersion this decision was made from: if the write fails (a
+    // 409 when the resource moved under us), nothing is sent.
+    object = deps_.store.write_status(object, plan.status, /*unless_changed=*/true);
+    stored = plan.status;
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = keys_.find(key); it != keys_.end()) it->second.unwritten.reset();
+    }
+    runtime::log_info("create in flight recorded",
+                      {field("resource", key), field("dcId", resource.spec.dc_id),
+                       field("portName", resource.spec.port_name.value_or(""))});
   }
+  if (mutation) mutate(plan, resource, object, looked_up_with, stop);
 
-  if (plan.status != resource.status) {
+  if (plan.status != stored) {
     try {
       object = deps_.store.write_status(object, plan.status);
       std::lock_guard lock(mutex_);
       if (auto it = keys_.find(key); it != keys_.end()) it->second.unwritten.reset();
     } catch (...) {
-      if (plan.action == CloudAction::TerminatePort || plan.action == CloudAction::DestroyPort) {
+      if (mutation) {
         std::lock_guard lock(mutex_);
         keys_[key].unwritten = plan.status;
       }
       throw;
     }
     if (phase_name(plan.status) != phase_name(resource.status)) {
-      runtime::log_info("phase changed",
-                        {field("resource", key), field("portId", resource.spec.port_id),
-                         field("phase", phase_name(plan.status)), field("from", phase_name(resource.status)),
-                         field("portStatus", plan.status.port_status)});
+      // A create's new id is only in the decided status.
+      const std::string& subject = plan.status.port_id.empty() ? port_id : plan.status.port_id;
+      runtime::log_info(
+          "phase changed",
+          {field("resource", key), field("portId", subject), field("phase", phase_name(plan.status)),
+           field("from", phase_name(resource.status)), field("portStatus", plan.status.port_status)});
     }
   }
 
@@ -138,7 +183,7 @@ runtime::ReconcileResult Reconciler::reconcile(const std::string& key, const std
 
   if (plan.finalizer == FinalizerChange::Remove) {
     deps_.store.remove_finalizer(object);
-    runtime::log_info("finalizer removed", {field("resource", key), field("portId", resource.spec.port_id),
+    runtime::log_info("finalizer removed", {field("resource", key), field("portId", port_id),
                                             field("phase", phase_name(plan.status))});
     if (deps_.metrics && resource.deletion_timestamp) {
       deps_.metrics->on_deletion_done(
@@ -149,31 +194,123 @@ runtime::ReconcileResult Reconciler::reconcile(const std::string& key, const std
     keys_.erase(key);
     return {};
   }
-  return schedule(key, plan, now, observation.has_value());
+  return schedule(key, plan, now, observation.has_value() || looked_up);
 }
 
+std::optional<PortLookup> Reconciler::look_up(const PortResource& resource, Time now,
+                                              std::optional<CloudAccess>& access,
+                                              const std::stop_token& stop) {
+  const std::string key = resource.key();
+  const std::string port_name = resource.spec.port_name.value_or("");
+  PortLookup lookup;
+  try {
+    CloudAccess resolved = deps_.access.resolve(resource);
+    const zenlayer::PortList list = resolved.ports->find(resource.spec.dc_id, port_name, stop);
+    lookup.ports = list.ports;
+    access = std::move(resolved);
+    std::string request_ids;
+    for (const auto& id : list.request_ids)
+      request_ids += (request_ids.empty() ? "" : ",") + id;
+    runtime::log_info(
+        "ports looked up",
+        {field("resource", key), field("dcId", resource.spec.dc_id), field("portName", port_name),
+         field("listed", static_cast<long long>(list.ports.size())), field("requestId", request_ids)});
+  } catch (const CredentialsUnavailable& unavailable) {
+    lookup.failure = Observation::credentials_error(unavailable.problem(), now);
+  } catch (const zenlayer::ApiError& error) {
+    if (error.cancelled()) return std::nullopt;
+    runtime::log_warn(
+        "port lookup failed",
+        {field("resource", key), field("dcId", resource.spec.dc_id), field("portName", port_name),
+         field("class", std::string(zenlayer::to_string(error.error_class()))), field("code", error.code()),
+         field("requestId", error.request_id())});
+    // The message is the cloud's text only: the request id stays in the log.
+    lookup.failure =
+        Observation::cloud_error(CloudFailure{error.error_class(), error.code(), error.message()}, now);
+  }
+  return lookup;
+}
+
+namespace {
+
+// "portName, portRemarks": the attributes a ModifyPortAttribute changes, for its Event.
+std::string attribute_names(const std::optional<zenlayer::PortAttributes>& attributes) {
+  if (!attributes) return {};
+  std::string names;
+  auto add = [&](const std::optional<std::string>& value, const char* name) {
+    if (value) names += (names.empty() ? "" : ", ") + std::string(name);
+  };
+  add(attributes->port_name, "portName");
+  add(attributes->port_remarks, "portRemarks");
+  add(attributes->business_entity_name, "businessEntityName");
+  return names;
+}
+
+// The Event reason and message of an accepted mutation.
+std::pair<std::string, std::string> accepted_event(const Plan& plan, const std::string& port_id,
+                                                   const std::string& request_id) {
+  const std::string request = "(requestId " + request_id + ")";
+  switch (plan.action) {
+    case CloudAction::CreatePort:
+      return {"PortCreated", "CreatePort accepted: port " + port_id + " " + request};
+    case CloudAction::ModifyPort:
+      return {"PortModified", "ModifyPortAttribute accepted for port " + port_id + ": " +
+                                  attribute_names(plan.modify) + " " + request};
+    case CloudAction::RenewPort:
+      return {"RestoreRequested", "RenewPort accepted for port " + port_id + " " + request};
+    case CloudAction::TerminatePort:
+      return {"TerminateRequested", "TerminatePort accepted for port " + port_id + " " + request};
+    default:
+      return {"DestroyRequested", "DestroyPort accepted for port " + port_id + " " + request};
+  }
+}
+
+}  // namespace
+
 void Reconciler::mutate(Plan& plan, const PortResource& resource, const nlohmann::json& object,
-                        const std::stop_token& stop) {
+                        const std::optional<CloudAccess>& access, const std::stop_token& stop) {
   const std::string key = resource.key();
   const std::string action(to_string(plan.action));
+  std::string port_id = resource.port_id().empty() ? plan.status.port_id : resource.port_id();
   MutationOutcome outcome;
   try {
-    const CloudAccess access = deps_.access.resolve(resource);
-    outcome.request_id = plan.action == CloudAction::TerminatePort
-                             ? access.ports->terminate(resource.spec.port_id, stop)
-                             : access.ports->destroy(resource.spec.port_id, stop);
+    const CloudAccess resolved = access ? *access : deps_.access.resolve(resource);
+    CloudPorts& ports = *resolved.ports;
+    switch (plan.action) {
+      case CloudAction::CreatePort: {
+        const auto reply = ports.create(plan.create.value(), stop);
+        outcome.request_id = reply.request_id;
+        outcome.port_id = port_id = reply.value;
+        break;
+      }
+      case CloudAction::ModifyPort:
+        outcome.request_id = ports.modify(plan.modify.value(), stop);
+        break;
+      case CloudAction::RenewPort:
+        outcome.request_id = ports.renew(port_id, stop);
+        break;
+      case CloudAction::TerminatePort:
+        outcome.request_id = ports.terminate(port_id, stop);
+        break;
+      case CloudAction::DestroyPort:
+        outcome.request_id = ports.destroy(port_id, stop);
+        break;
+      default:
+        throw std::logic_error("not a cloud mutation: " + action);
+    }
     outcome.accepted = true;
   } catch (const zenlayer::ApiError& error) {
     outcome.request_id = error.request_id();
     outcome.code = error.code();
+    outcome.message = error.message();
+    outcome.error_class = error.error_class();
     // A cancelled call may have left: treat it as a call without a reply.
     outcome.may_have_taken_effect = error.may_have_taken_effect() || error.cancelled();
-    runtime::log_warn(
-        "mutation failed",
-        {field("resource", key), field("portId", resource.spec.port_id), field("action", action),
-         field("requestId", error.request_id()), field("code", error.code()),
-         field("class", std::string(zenlayer::to_string(error.error_class()))),
-         field("mayHaveTakenEffect", outcome.may_have_taken_effect)});
+    runtime::log_warn("mutation failed",
+                      {field("resource", key), field("portId", port_id), field("action", action),
+                       field("requestId", error.request_id()), field("code", error.code()),
+                       field("class", std::string(zenlayer::to_string(error.error_class()))),
+                       field("mayHaveTakenEffect", outcome.may_have_taken_effect)});
     deps_.store.record_event(
         object, EventKind::Warning, "CloudError",
         action + " failed: " + std::string(zenlayer::to_string(error.error_class())) +
@@ -181,10 +318,9 @@ void Reconciler::mutate(Plan& plan, const PortResource& resource, const nlohmann
             (error.request_id().empty() ? std::string() : " (requestId " + error.request_id() + ")"));
   } catch (const CredentialsUnavailable& unavailable) {
     // The Secret went away between the observation and now: nothing was sent. Record it and decide again.
-    deps_.observer.record(key, resource.spec.port_id,
-                          Observation::credentials_error(unavailable.problem(), deps_.clock()));
-    plan = decide(resource, deps_.observer.latest(key, resource.spec.port_id),
-                  DecideInput{deps_.clock(), settings_});
+    // (A CreatePort always comes with the account of its lookup, so it never gets here.)
+    deps_.observer.record(key, port_id, Observation::credentials_error(unavailable.problem(), deps_.clock()));
+    plan = decide(resource, deps_.observer.latest(key, port_id), DecideInput{deps_.clock(), settings_});
     return;
   }
   record_mutation_outcome(plan, resource, outcome);
@@ -193,14 +329,11 @@ void Reconciler::mutate(Plan& plan, const PortResource& resource, const nlohmann
     keys_[key].mutated_at = deps_.clock();
   }
   if (outcome.accepted) {
-    runtime::log_info("mutation accepted", {field("resource", key), field("portId", resource.spec.port_id),
-                                            field("action", action), field("requestId", outcome.request_id),
-                                            field("phase", phase_name(plan.status))});
-    const std::string reason =
-        plan.action == CloudAction::TerminatePort ? "TerminateRequested" : "DestroyRequested";
-    deps_.store.record_event(
-        object, EventKind::Normal, reason,
-        action + " accepted for port " + resource.spec.port_id + " (requestId " + outcome.request_id + ")");
+    runtime::log_info("mutation accepted",
+                      {field("resource", key), field("portId", port_id), field("action", action),
+                       field("requestId", outcome.request_id), field("phase", phase_name(plan.status))});
+    const auto [reason, message] = accepted_event(plan, port_id, outcome.request_id);
+    deps_.store.record_event(object, EventKind::Normal, reason, message);
   }
 }
 

@@ -1,8 +1,15 @@
 #pragma once
 // One reconcile of one ZenlayerPort: read it, decide from it and the latest usable observation, then carry
-// the plan out in a fixed order — the cloud mutation, the status write (only when the status changed), the
-// Events, and the finalizer removal last, after the final status write. All I/O goes through ResourceStore,
-// CloudAccessResolver and PortObserver, so tests drive it with fakes and an injected clock.
+// the plan out in a fixed order — a lookup by name when the decision asks for one (and a second decision
+// with its answer), the create-in-flight record before a CreatePort, the cloud mutation, the status write
+// (only when the status changed), the Events, and the finalizer removal last, after the final status write.
+// All I/O goes through ResourceStore, CloudAccessResolver and PortObserver, so tests drive it with fakes and
+// an injected clock.
+//
+// A CreatePort is sent only after its record (lastOperation CreatePort, no portId) is written with the
+// resourceVersion it was decided from: a crash or a lost reply leaves the record, and the next decision looks
+// the port up by name instead of creating a second one; an operator acting on an old read gets a 409 and
+// sends nothing.
 //
 // When is an observation usable? When it was taken after this key's last mutation (the cloud must have had
 // the chance to show its effect) and, once the key's next poll is due, after that moment. Both instants are
@@ -50,13 +57,19 @@ class Reconciler {
     std::optional<Time> mutated_at{};
     std::optional<Time> due_at{};
     // A status decided after a mutation whose write failed: decisions use it until a write succeeds, so a
-    // failed write cannot make the operator forget a TerminatePort it sent.
+    // failed write cannot make the operator forget a TerminatePort it sent or the id of a port it created.
     std::optional<PortResourceStatus> unwritten{};
   };
   std::optional<Observation> usable_observation(const std::string& key, const PortResource& resource,
                                                 Time now);
+  // Lists the ports named spec.portName in spec.dcId. `access` is set when the cloud answered (a CreatePort
+  // uses the same account); nullopt when `stop` cancelled the call.
+  std::optional<PortLookup> look_up(const PortResource& resource, Time now,
+                                    std::optional<CloudAccess>& access, const std::stop_token& stop);
+  // Sends the plan's mutation with `access` (resolved here when not given) and completes the plan with the
+  // outcome.
   void mutate(Plan& plan, const PortResource& resource, const nlohmann::json& object,
-              const std::stop_token& stop);
+              const std::optional<CloudAccess>& access, const std::stop_token& stop);
   runtime::ReconcileResult schedule(const std::string& key, const Plan& plan, Time now,
                                     bool observation_used);
 

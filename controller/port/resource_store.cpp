@@ -38,11 +38,17 @@ std::vector<std::string> KubeResourceStore::keys() {
   return informer_.keys();
 }
 
-nlohmann::json KubeResourceStore::write_status(const nlohmann::json& object,
-                                               const PortResourceStatus& status) {
+nlohmann::json KubeResourceStore::write_status(const nlohmann::json& object, const PortResourceStatus& status,
+                                               bool unless_changed) {
   const nlohmann::json before = object.value("status", nlohmann::json::object());
-  // No resourceVersion precondition: the status is ours alone, and the last writer holds the newest decision.
-  const nlohmann::json patch{{"status", status_merge_patch(before, to_json(status))}};
+  // Usually no resourceVersion precondition: the status is ours alone, and the last writer holds the newest
+  // decision. A resourceVersion in a merge patch makes the API server refuse it with 409 when the object
+  // moved since `object` was read.
+  nlohmann::json patch{{"status", status_merge_patch(before, to_json(status))}};
+  if (unless_changed) {
+    // at(): an object without a resourceVersion would make the write unconditional; refuse it instead.
+    patch["metadata"] = {{"resourceVersion", object.at("metadata").at("resourceVersion")}};
+  }
   nlohmann::json reply = client_.patch(object_path(object) + "/status", kube::PatchType::Merge, patch);
   informer_.observe_write(reply);
   return reply;

@@ -28,7 +28,11 @@ class ResourceStore {
   // Each write returns the object as the server now has it. They throw kube::StatusError /
   // kube::TransportError; a 409/422 on a finalizer patch means the finalizers changed under us: the caller
   // re-reads and tries later.
-  virtual nlohmann::json write_status(const nlohmann::json& object, const PortResourceStatus& status) = 0;
+  // With `unless_changed`, the write carries the object's resourceVersion and fails with 409 if the object
+  // changed since it was read: the create-in-flight record uses it, so an operator acting on an old read (a
+  // deposed leader, a stale cache) never sends a CreatePort another one already sent.
+  virtual nlohmann::json write_status(const nlohmann::json& object, const PortResourceStatus& status,
+                                      bool unless_changed = false) = 0;
   virtual nlohmann::json add_finalizer(const nlohmann::json& object) = 0;
   // The object being gone already (404) counts as done.
   virtual void remove_finalizer(const nlohmann::json& object) = 0;
@@ -48,7 +52,8 @@ class KubeResourceStore final : public ResourceStore {
 
   std::optional<nlohmann::json> get(const std::string& key) override;
   std::vector<std::string> keys() override;
-  nlohmann::json write_status(const nlohmann::json& object, const PortResourceStatus& status) override;
+  nlohmann::json write_status(const nlohmann::json& object, const PortResourceStatus& status,
+                              bool unless_changed = false) override;
   nlohmann::json add_finalizer(const nlohmann::json& object) override;
   void remove_finalizer(const nlohmann::json& object) override;
   void record_event(const nlohmann::json& object, EventKind kind, const std::string& reason,

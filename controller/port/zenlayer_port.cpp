@@ -70,6 +70,81 @@ Condition parse_condition(const nlohmann::json& json) {
   return condition;
 }
 
+// A spec field that must be a string when present: nullopt when absent (or null), a problem when of another
+// type. "" is a value: the attribute is managed, and the schema's minLength is what refuses it.
+std::optional<std::string> spec_text(const nlohmann::json& spec, const char* key,
+                                     std::vector<std::string>& problems) {
+  const auto* value = member(spec, key);
+  if (!value) return std::nullopt;
+  if (!value->is_string()) {
+    problems.push_back(std::string("spec.") + key + " must be a string");
+    return std::nullopt;
+  }
+  return value->get<std::string>();
+}
+
+// Without spec.portId the resource creates its port, and CreatePort needs all of these. A field of the wrong
+// type is not listed: spec_text() already says so.
+std::string missing_creation_fields(const nlohmann::json& spec) {
+  std::string missing;
+  for (const char* key : {"dcId", "portName", "portType", "businessEntityName"}) {
+    const auto* value = member(spec, key);
+    if (value && !(value->is_string() && value->get_ref<const std::string&>().empty())) continue;
+    missing += (missing.empty() ? "spec." : ", spec.") + std::string(key);
+  }
+  return missing;
+}
+
+std::string port_type_list() {
+  std::string list;
+  for (const auto type : kPortTypes)
+    list += (list.empty() ? "" : ", ") + std::string(type);
+  return list;
+}
+
+// The port's identity and the fields that create and describe it.
+void read_port_fields(const nlohmann::json& spec, PortResource& resource,
+                      std::vector<std::string>& problems) {
+  PortResourceSpec& out = resource.spec;
+  const auto* port_id = member(spec, "portId");
+  if (!port_id) {
+    if (const auto missing = missing_creation_fields(spec); !missing.empty()) {
+      problems.push_back(
+          "spec.portId (to adopt an existing port) or spec.dcId, spec.portName, spec.portType and "
+          "spec.businessEntityName (to create one) are required; missing: " +
+          missing);
+    }
+  } else if (!port_id->is_string() || port_id->get_ref<const std::string&>().empty()) {
+    problems.push_back("spec.portId must be a non-empty string");
+  } else {
+    out.port_id = port_id->get<std::string>();
+  }
+  out.dc_id = spec_text(spec, "dcId", problems).value_or("");
+  out.port_name = spec_text(spec, "portName", problems);
+  out.port_type = spec_text(spec, "portType", problems).value_or("");
+  out.business_entity_name = spec_text(spec, "businessEntityName", problems);
+  out.port_remarks = spec_text(spec, "portRemarks", problems);
+  if (!out.port_type.empty() &&
+      std::find(kPortTypes.begin(), kPortTypes.end(), out.port_type) == kPortTypes.end()) {
+    problems.push_back("spec.portType \"" + out.port_type + "\" is not one of " + port_type_list());
+  }
+  if (const auto* restore = member(spec, "restore")) {
+    if (restore->is_boolean()) {
+      out.restore = restore->get<bool>();
+    } else {
+      problems.push_back("spec.restore must be a boolean");
+    }
+  }
+  const std::string& identity = resource.status.port_id;
+  if (!out.port_id.empty() && !identity.empty() && out.port_id != identity) {
+    problems.push_back("spec.portId is " + out.port_id + " but this resource stands for port " + identity +
+                       ": portId is immutable");
+    // Keep standing for the port the status names: whatever is decided (an Orphan release included) is about
+    // that port, and a status written from this resource can never move the identity to the new value.
+    out.port_id = identity;
+  }
+}
+
 }  // namespace
 
 std::string_view to_string(DeletionPolicy policy) {
@@ -121,6 +196,7 @@ PortResourceStatus parse_status(const nlohmann::json& json) {
   PortResourceStatus status;
   if (!json.is_object()) return status;
   status.phase = parse_phase(text(json, "phase"));
+  status.port_id = text(json, "portId");
   status.port_status = text(json, "portStatus");
   status.port_charge_type = text(json, "portChargeType");
   status.expired_time = text(json, "expiredTime");
@@ -145,6 +221,7 @@ PortResourceStatus parse_status(const nlohmann::json& json) {
 nlohmann::json to_json(const PortResourceStatus& status) {
   nlohmann::json json = nlohmann::json::object();
   if (status.phase) json["phase"] = std::string(to_string(*status.phase));
+  put(json, "portId", status.port_id);
   put(json, "portStatus", status.port_status);
   put(json, "portChargeType", status.port_charge_type);
   put(json, "expiredTime", status.expired_time);
@@ -202,14 +279,7 @@ PortResource parse_port_resource(const nlohmann::json& object) {
     return resource;
   }
   std::vector<std::string> problems;
-  const auto* port_id = member(*spec, "portId");
-  if (!port_id) {
-    problems.push_back("spec.portId is missing");
-  } else if (!port_id->is_string() || port_id->get<std::string>().empty()) {
-    problems.push_back("spec.portId must be a non-empty string");
-  } else {
-    resource.spec.port_id = port_id->get<std::string>();
-  }
+  read_port_fields(*spec, resource, problems);
   const auto* policy = member(*spec, "deletionPolicy");
   if (!policy) {
     resource.spec.deletion_policy = DeletionPolicy::Delete;  // the schema's default

@@ -1,9 +1,14 @@
 #pragma once
 // The ZenlayerPort resource as the operator reads it, and its status as the operator writes it. Parsing never
-// throws: an object the operator cannot act on (no portId, an unknown deletionPolicy, fields of the wrong
-// type — objects written before a schema change or by a server without validation exist) comes back with
-// `invalid_spec` saying why, so the decision can answer it on the status instead of crashing or looping.
+// throws: an object the operator cannot act on (neither a portId to adopt nor the fields to create one, an
+// unknown deletionPolicy or portType, fields of the wrong type, a portId changed after the fact — objects
+// written before a schema change or by a server without validation exist) comes back with `invalid_spec`
+// saying why, so the decision can answer it on the status instead of crashing or looping.
+//
+// A resource stands for one cloud port, its identity: spec.portId when the resource adopts an existing port,
+// otherwise status.portId once the operator has created the port (see PortResource::port_id()).
 
+#include <array>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -42,7 +47,10 @@ struct Condition {
 
 // The last cloud mutation the operator sent for this resource. An empty `code` means the cloud accepted it.
 struct LastOperation {
-  std::string action{};  // "TerminatePort" | "DestroyPort"
+  // "CreatePort" | "ModifyPortAttribute" | "RenewPort" | "TerminatePort" | "DestroyPort". A CreatePort with
+  // an empty code and no status.portId is a create in flight: written before the call is sent, so a crash or
+  // a lost reply is never followed by a second CreatePort without first looking for the port by name.
+  std::string action{};
   std::string request_id{};
   std::string code{};  // the cloud's error code; kNoReplyCode when no reply came back
   std::optional<Time> time{};
@@ -55,6 +63,7 @@ inline constexpr const char* kNoReplyCode = "NoReply";
 
 struct PortResourceStatus {
   std::optional<Phase> phase{};
+  std::string port_id{};      // the port this resource stands for: adopted (= spec.portId) or created
   std::string port_status{};  // verbatim from the cloud
   std::string port_charge_type{};
   std::string expired_time{};
@@ -77,8 +86,22 @@ struct CredentialsSecretRef {
   friend bool operator==(const CredentialsSecretRef&, const CredentialsSecretRef&) = default;
 };
 
+// The port types CreatePort accepts.
+inline constexpr std::array<std::string_view, 5> kPortTypes{"1G", "10G", "40G", "100G", "400G"};
+
 struct PortResourceSpec {
-  std::string port_id{};
+  std::string port_id{};  // adopt this existing port; empty: the resource creates its port
+  // Creation fields. dcId and portType are immutable: a difference from the port is reported, never applied.
+  std::string dc_id{};
+  std::string port_type{};
+  // Attributes kept in line with ModifyPortAttribute. nullopt: not managed (an adopted port is left as it
+  // is); businessEntityName can change only while the port's LOA is not uploaded.
+  std::optional<std::string> port_name{};
+  std::optional<std::string> port_remarks{};
+  std::optional<std::string> business_entity_name{};
+  // Bring the port back with RenewPort whenever it is found in the recycle bin while the resource is not
+  // being deleted.
+  bool restore = false;
   std::optional<DeletionPolicy> deletion_policy{};  // nullopt when the value is not one we know
   std::string deletion_policy_text{};               // as written, for the message about an unknown value
   std::optional<CredentialsSecretRef> credentials_secret_ref{};
@@ -98,6 +121,10 @@ struct PortResource {
   std::string invalid_spec{};
 
   std::string key() const { return namespace_.empty() ? name : namespace_ + "/" + name; }
+  // The port this resource stands for: spec.portId, else status.portId; empty while no port is known yet.
+  const std::string& port_id() const { return spec.port_id.empty() ? status.port_id : spec.port_id; }
+  // The resource creates its port (no spec.portId).
+  bool creates_port() const { return spec.port_id.empty(); }
   bool deleting() const { return deletion_timestamp.has_value(); }
   bool has_finalizer() const;
 };

@@ -1,9 +1,11 @@
 #pragma once
 // An in-memory stand-in for the API server and the informer cache, with the semantics the reconciler relies
 // on: a status merge patch, guarded finalizer changes, an object with a deletionTimestamp going away when its
-// last finalizer does, resourceVersion bumps, and a record of every write and Event. Writes can be made to
-// fail.
+// last finalizer does, resourceVersion bumps, a status write guarded by the resourceVersion (409 when the
+// object moved since it was read), and a record of every write and Event. Writes can be made to fail, and
+// the cache can be made to lag behind the server.
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -12,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "kube/rest_client.hpp"
 #include "port/resource_store.hpp"
 
 namespace zpo::port::testing {
@@ -34,6 +37,16 @@ class FakeStore final : public ResourceStore {
     change(objects_.at(key));
     bump(objects_.at(key));
   }
+  // From now on get() answers the object as it is now (a cache whose watch lags), whatever changes on the
+  // server, until catch_up() or one of our own writes to it succeeds.
+  void freeze_cache(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    cached_[key] = objects_.at(key);
+  }
+  void catch_up(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    cached_.erase(key);
+  }
   void fail_next_status_writes(int n) {
     std::lock_guard lock(mutex_);
     failing_status_writes_ = n;
@@ -45,6 +58,10 @@ class FakeStore final : public ResourceStore {
   std::vector<std::string> phases_written(const std::string& key) {
     std::lock_guard lock(mutex_);
     return phases_[key];
+  }
+  int conflicts() {
+    std::lock_guard lock(mutex_);
+    return conflicts_;
   }
   std::vector<Event> events() {
     std::lock_guard lock(mutex_);
@@ -59,6 +76,7 @@ class FakeStore final : public ResourceStore {
 
   std::optional<nlohmann::json> get(const std::string& key) override {
     std::lock_guard lock(mutex_);
+    if (const auto cached = cached_.find(key); cached != cached_.end()) return cached->second;
     const auto it = objects_.find(key);
     return it == objects_.end() ? std::nullopt : std::optional<nlohmann::json>(it->second);
   }
@@ -69,13 +87,23 @@ class FakeStore final : public ResourceStore {
       keys.push_back(key);
     return keys;
   }
-  nlohmann::json write_status(const nlohmann::json& object, const PortResourceStatus& status) override {
+  nlohmann::json write_status(const nlohmann::json& object, const PortResourceStatus& status,
+                              bool unless_changed = false) override {
     std::lock_guard lock(mutex_);
     if (failing_status_writes_ > 0) {
       --failing_status_writes_;
       throw std::runtime_error("status write failed (injected)");
     }
     auto& stored = objects_.at(key_of(object));
+    if (unless_changed &&
+        object["metadata"].value("resourceVersion", "") != stored["metadata"].value("resourceVersion", "")) {
+      ++conflicts_;
+      throw kube::StatusError(
+          409, "Conflict",
+          "Operation cannot be fulfilled: the object has been modified; please apply your "
+          "changes to the latest version and try again");
+    }
+    cached_.erase(key_of(object));
     nlohmann::json current = stored.value("status", nlohmann::json::object());
     current.merge_patch(status_merge_patch(current, to_json(status)));
     stored["status"] = current;
@@ -90,6 +118,7 @@ class FakeStore final : public ResourceStore {
   }
   nlohmann::json add_finalizer(const nlohmann::json& object) override {
     std::lock_guard lock(mutex_);
+    cached_.erase(key_of(object));
     auto& stored = objects_.at(key_of(object));
     stored["metadata"]["finalizers"].push_back(kFinalizer);
     bump(stored);
@@ -97,6 +126,7 @@ class FakeStore final : public ResourceStore {
   }
   void remove_finalizer(const nlohmann::json& object) override {
     std::lock_guard lock(mutex_);
+    cached_.erase(key_of(object));
     const auto it = objects_.find(key_of(object));
     if (it == objects_.end()) return;
     auto& finalizers = it->second["metadata"]["finalizers"];
@@ -125,10 +155,12 @@ class FakeStore final : public ResourceStore {
 
   std::mutex mutex_;
   std::map<std::string, nlohmann::json> objects_;
+  std::map<std::string, nlohmann::json> cached_;  // lagging cache entries (freeze_cache)
   std::map<std::string, std::vector<std::string>> phases_;
   std::vector<Event> events_;
   int status_writes_ = 0;
   int failing_status_writes_ = 0;
+  int conflicts_ = 0;
   long version_ = 100;
 };
 
@@ -144,6 +176,19 @@ inline nlohmann::json port_object(const std::string& name, const std::string& po
                           {"resourceVersion", "1"},
                           {"finalizers", nlohmann::json::array()}}},
                         {"spec", {{"portId", port_id}, {"deletionPolicy", policy}}}};
+}
+
+// A resource that creates its port: no spec.portId, the creation fields instead.
+inline nlohmann::json new_port_object(const std::string& name, const std::string& port_name,
+                                      const std::string& dc_id = "SIN1",
+                                      const std::string& policy = "Delete") {
+  nlohmann::json object = port_object(name, "", policy);
+  object["spec"] = {{"dcId", dc_id},
+                    {"portName", port_name},
+                    {"portType", "10G"},
+                    {"businessEntityName", "Example Ltd"},
+                    {"deletionPolicy", policy}};
+  return object;
 }
 
 }  // namespace zpo::port::testing

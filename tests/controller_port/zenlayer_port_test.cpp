@@ -56,9 +56,20 @@ TEST(ParsePortResource, DeletionTimestamp) {
   EXPECT_TRUE(parse_port_resource(o).deleting()) << "an unreadable timestamp still means deleting";
 }
 
+const std::string kNeitherAdoptNorCreate =
+    "spec.portId (to adopt an existing port) or spec.dcId, spec.portName, spec.portType and "
+    "spec.businessEntityName (to create one) are required; missing: ";
+
+// Every field CreatePort needs.
+json creation_spec() {
+  return json{
+      {"dcId", "SIN1"}, {"portName", "sin-edge"}, {"portType", "10G"}, {"businessEntityName", "Example Ltd"}};
+}
+
 TEST(ParsePortResource, MalformedObjectsSayWhyInsteadOfThrowing) {
   const std::vector<std::pair<json, std::string>> cases{
-      {object(json::object()), "spec.portId is missing"},
+      {object(json::object()), kNeitherAdoptNorCreate + "spec.dcId, spec.portName, spec.portType, "
+                                                        "spec.businessEntityName"},
       {object({{"portId", 7}}), "spec.portId must be a non-empty string"},
       {object({{"portId", ""}}), "spec.portId must be a non-empty string"},
       {object({{"portId", "p"}, {"deletionPolicy", "Keep"}}),
@@ -77,6 +88,138 @@ TEST(ParsePortResource, MalformedObjectsSayWhyInsteadOfThrowing) {
             "spec.portId must be a non-empty string; spec.deletionPolicy \"Keep\" is not one of Delete, "
             "RecycleBin, "
             "Orphan");
+}
+
+TEST(ParsePortResource, WithoutPortIdTheCreationFieldsDescribeThePortToCreate) {
+  auto spec = creation_spec();
+  spec["portRemarks"] = "edge uplink";
+  spec["restore"] = true;
+  const auto r = parse_port_resource(object(spec));
+  EXPECT_EQ(r.invalid_spec, "");
+  EXPECT_TRUE(r.creates_port());
+  EXPECT_EQ(r.port_id(), "") << "no port is known before the operator created it";
+  EXPECT_EQ(r.spec.dc_id, "SIN1");
+  EXPECT_EQ(r.spec.port_type, "10G");
+  EXPECT_EQ(r.spec.port_name, "sin-edge");
+  EXPECT_EQ(r.spec.port_remarks, "edge uplink");
+  EXPECT_EQ(r.spec.business_entity_name, "Example Ltd");
+  EXPECT_TRUE(r.spec.restore);
+  EXPECT_EQ(r.spec.deletion_policy, DeletionPolicy::Delete);
+}
+
+TEST(ParsePortResource, ACreatedPortIsTheResourcesIdentityThroughItsStatus) {
+  auto o = object(creation_spec());
+  o["status"] = {{"portId", "port-new"}, {"phase", "Pending"}};
+  const auto r = parse_port_resource(o);
+  EXPECT_EQ(r.invalid_spec, "");
+  EXPECT_TRUE(r.creates_port());
+  EXPECT_EQ(r.status.port_id, "port-new");
+  EXPECT_EQ(r.port_id(), "port-new");
+}
+
+TEST(ParsePortResource, AnAdoptedPortManagesOnlyTheAttributesTheSpecSets) {
+  const auto r = parse_port_resource(object({{"portId", "port-1"}}));
+  EXPECT_EQ(r.invalid_spec, "");
+  EXPECT_FALSE(r.creates_port());
+  EXPECT_EQ(r.port_id(), "port-1");
+  EXPECT_EQ(r.spec.dc_id, "");
+  EXPECT_EQ(r.spec.port_type, "");
+  EXPECT_FALSE(r.spec.port_name.has_value());
+  EXPECT_FALSE(r.spec.port_remarks.has_value());
+  EXPECT_FALSE(r.spec.business_entity_name.has_value());
+  EXPECT_FALSE(r.spec.restore);
+
+  const auto managed =
+      parse_port_resource(object({{"portId", "port-1"}, {"portRemarks", ""}, {"restore", false}}));
+  EXPECT_EQ(managed.invalid_spec, "");
+  EXPECT_EQ(managed.spec.port_remarks, std::optional<std::string>(""))
+      << "an empty string is a value to keep";
+  EXPECT_FALSE(managed.spec.port_name.has_value());
+  EXPECT_FALSE(managed.spec.restore);
+}
+
+TEST(ParsePortResource, WithoutPortIdEveryMissingCreationFieldIsNamed) {
+  auto spec = creation_spec();
+  spec.erase("portType");
+  spec["portName"] = "";
+  spec["businessEntityName"] = nullptr;
+  const auto r = parse_port_resource(object(spec));
+  EXPECT_EQ(r.invalid_spec, kNeitherAdoptNorCreate + "spec.portName, spec.portType, spec.businessEntityName");
+  spec = creation_spec();
+  spec.erase("dcId");
+  EXPECT_EQ(parse_port_resource(object(spec)).invalid_spec, kNeitherAdoptNorCreate + "spec.dcId");
+  EXPECT_EQ(parse_port_resource(object({{"portId", ""}, {"dcId", "SIN1"}})).invalid_spec,
+            "spec.portId must be a non-empty string")
+      << "a portId written wrongly is reported as such, not as a request to create";
+}
+
+TEST(ParsePortResource, CreationFieldsOfTheWrongTypeAreInvalid) {
+  const std::vector<std::pair<std::string, json>> fields{{"dcId", 1},
+                                                         {"portName", 7},
+                                                         {"portType", 10},
+                                                         {"businessEntityName", json::array()},
+                                                         {"portRemarks", true}};
+  for (const auto& [key, value] : fields) {
+    auto spec = creation_spec();
+    spec[key] = value;
+    const auto r = parse_port_resource(object(spec));
+    EXPECT_EQ(r.invalid_spec, "spec." + key + " must be a string") << key;
+  }
+  auto spec = creation_spec();
+  spec["restore"] = "yes";
+  EXPECT_EQ(parse_port_resource(object(spec)).invalid_spec, "spec.restore must be a boolean");
+  EXPECT_EQ(parse_port_resource(object({{"portId", "p"}, {"portName", 7}, {"restore", 1}})).invalid_spec,
+            "spec.portName must be a string; spec.restore must be a boolean");
+}
+
+TEST(ParsePortResource, AnUnknownPortTypeIsInvalid) {
+  auto spec = creation_spec();
+  spec["portType"] = "5G";
+  EXPECT_EQ(parse_port_resource(object(spec)).invalid_spec,
+            "spec.portType \"5G\" is not one of 1G, 10G, 40G, 100G, 400G");
+  EXPECT_EQ(parse_port_resource(object({{"portId", "p"}, {"portType", "10g"}})).invalid_spec,
+            "spec.portType \"10g\" is not one of 1G, 10G, 40G, 100G, 400G");
+  for (const auto type : kPortTypes) {
+    spec["portType"] = type;
+    EXPECT_EQ(parse_port_resource(object(spec)).invalid_spec, "") << type;
+  }
+}
+
+TEST(ParsePortResource, APortIdChangedAfterTheFactIsInvalidAndTheIdentityStays) {
+  auto o = object({{"portId", "port-2"}});
+  o["status"] = {{"portId", "port-1"}};
+  const auto r = parse_port_resource(o);
+  EXPECT_EQ(r.invalid_spec,
+            "spec.portId is port-2 but this resource stands for port port-1: portId is immutable");
+  EXPECT_EQ(r.port_id(), "port-1") << "the resource keeps standing for its port until the spec is fixed";
+
+  o["spec"]["portId"] = "port-1";
+  EXPECT_EQ(parse_port_resource(o).invalid_spec, "");
+  EXPECT_EQ(parse_port_resource(o).port_id(), "port-1");
+
+  // A created port adopted by name afterwards (CreateIndeterminate resolved by the user): no conflict while
+  // the status names no port yet.
+  auto resolved = object(creation_spec());
+  resolved["spec"]["portId"] = "port-9";
+  resolved["status"] = {{"phase", "Blocked"}};
+  const auto adopted = parse_port_resource(resolved);
+  EXPECT_EQ(adopted.invalid_spec, "");
+  EXPECT_EQ(adopted.port_id(), "port-9");
+  EXPECT_FALSE(adopted.creates_port());
+}
+
+TEST(ParsePortResource, EveryProblemIsNamedInOneMessage) {
+  auto o = object({{"portId", "port-2"},
+                   {"portType", "5G"},
+                   {"restore", "no"},
+                   {"deletionPolicy", "Keep"},
+                   {"credentialsSecretRef", json::object()}});
+  o["status"] = {{"portId", "port-1"}};
+  EXPECT_EQ(parse_port_resource(o).invalid_spec,
+            "spec.portType \"5G\" is not one of 1G, 10G, 40G, 100G, 400G; spec.restore must be a boolean; "
+            "spec.portId is port-2 but this resource stands for port port-1: portId is immutable; "
+            "spec.deletionPolicy \"Keep\" is not one of Delete, RecycleBin, Orphan; "
+            "spec.credentialsSecretRef.name is missing");
 }
 
 TEST(ParsePortResource, WrongTypesInMetadataAndStatusAreIgnored) {
@@ -99,6 +242,7 @@ TEST(ParsePortResource, WrongTypesInMetadataAndStatusAreIgnored) {
 TEST(PortStatusJson, RoundTripsEveryField) {
   PortResourceStatus status;
   status.phase = Phase::Terminating;
+  status.port_id = "port-1";
   status.port_status = "RUNNING";
   status.port_charge_type = "POSTPAID";
   status.expired_time = "2027-01-01T00:00:00Z";
@@ -114,6 +258,7 @@ TEST(PortStatusJson, RoundTripsEveryField) {
   status.destroyed_at = parse_time("2026-01-01T00:00:05Z");
   const json j = to_json(status);
   EXPECT_EQ(j["phase"], "Terminating");
+  EXPECT_EQ(j["portId"], "port-1");
   EXPECT_EQ(j["lastOperation"]["requestId"], "req-1");
   EXPECT_FALSE(j["lastOperation"].contains("code")) << "an accepted call has no code";
   EXPECT_EQ(j["conditions"][0]["lastTransitionTime"], "2026-01-01T00:00:00Z");

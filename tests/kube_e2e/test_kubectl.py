@@ -7,6 +7,7 @@ user of the operator would see. Usage:
 
 import base64
 import json
+import os
 import unittest
 
 import e2e_support as e2e
@@ -19,10 +20,15 @@ STRATEGIC_REFUSED = (
     "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, "
     "application/merge-patch+json, application/apply-patch+yaml")
 
-READY_STATUS = json.dumps({"status": {
-    "phase": "Ready", "portStatus": "RUNNING",
-    "conditions": [{"type": "Ready", "status": "True", "reason": "PortRunning",
-                    "lastTransitionTime": "2026-01-01T00:00:00Z"}]}})
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples")
+
+
+def ready_status(port_id):
+    """The status the operator writes for a RUNNING port: status.portId is what the PORT-ID column shows."""
+    return json.dumps({"status": {
+        "phase": "Ready", "portId": port_id, "portStatus": "RUNNING",
+        "conditions": [{"type": "Ready", "status": "True", "reason": "PortRunning",
+                        "lastTransitionTime": "2026-01-01T00:00:00Z"}]}})
 
 
 class KubectlAgainstEmulator(e2e.KubectlTestCase):
@@ -89,9 +95,12 @@ class KubectlAgainstEmulator(e2e.KubectlTestCase):
         self.apply(port_manifest("columns-demo", "sdnport-cols-1"))
         lines = self.ok("get", "zenlayerports", "columns-demo").splitlines()
         self.assertEqual(lines[0].split(), COLUMNS)
-        self.assertEqual(lines[1].split()[:2], ["columns-demo", "sdnport-cols-1"])
+        # PORT-ID reads status.portId (adopted and created ports alike): like every status column it stays empty
+        # until the operator writes the status.
+        self.assertRegex(lines[1], r"^columns-demo\s+\d+s$")
 
-        self.ok("patch", "zport", "columns-demo", "--subresource=status", "--type=merge", "-p", READY_STATUS)
+        self.ok("patch", "zport", "columns-demo", "--subresource=status", "--type=merge", "-p",
+                ready_status("sdnport-cols-1"))
         for name in ("zport", "zports", "zenlayerport", f"zenlayerports.{e2e.GROUP}"):
             lines = self.ok("get", name, "columns-demo").splitlines()
             self.assertEqual(lines[0].split(), COLUMNS, name)
@@ -102,7 +111,7 @@ class KubectlAgainstEmulator(e2e.KubectlTestCase):
     def test_get_by_category_lists_zenlayer_ports(self):
         self.apply(port_manifest("category-demo", "sdnport-cat-1"))
         out = self.ok("get", "zenlayer")
-        self.assertRegex(out, r"(?m)^(zenlayerport\.sdn\.zenlayer\.com/)?category-demo\s+sdnport-cat-1\s")
+        self.assertRegex(out, r"(?m)^(zenlayerport\.sdn\.zenlayer\.com/)?category-demo\s+\d+s$")
 
     def test_get_of_an_absent_port_is_not_found(self):
         self.assert_not_found("never-created")
@@ -115,7 +124,8 @@ class KubectlAgainstEmulator(e2e.KubectlTestCase):
             self.assertIsNotNone(lines.wait_for(lambda l: l.split() == COLUMNS), "header")
             self.assertIsNotNone(lines.wait_for(lambda l: l.startswith("watch-demo ")), "initial row")
 
-            self.ok("patch", "zport", "watch-demo", "--subresource=status", "--type=merge", "-p", READY_STATUS)
+            self.ok("patch", "zport", "watch-demo", "--subresource=status", "--type=merge", "-p",
+                    ready_status("sdnport-watch-1"))
             row = lines.wait_for(lambda l: l.startswith("watch-demo ") and "Ready" in l.split())
             self.assertIsNotNone(row, f"no row for the status change; saw {lines.seen}")
             self.assertEqual(row.split()[:5], ["watch-demo", "sdnport-watch-1", "Ready", "RUNNING", "True"])
@@ -241,15 +251,39 @@ class KubectlAgainstEmulator(e2e.KubectlTestCase):
                       'supported values: "Delete", "RecycleBin", "Orphan"', err)
         self.assert_not_found("bad-policy")
 
-        manifest = json.loads(port_manifest("no-port-id", "x"))
-        del manifest["spec"]["portId"]
+        manifest = json.loads(port_manifest("bad-port-type", "x"))
+        manifest["spec"] = {"dcId": "SIN1", "portName": "n", "portType": "5G", "businessEntityName": "E"}
         err = self.fails("create", "-f", "-", stdin=json.dumps(manifest))
-        self.assertIn('The ZenlayerPort "no-port-id" is invalid: spec.portId: Required value', err)
-        self.assert_not_found("no-port-id")
+        self.assertIn('The ZenlayerPort "bad-port-type" is invalid: spec.portType: Unsupported value: "5G": '
+                      'supported values: "1G", "10G", "40G", "100G", "400G"', err)
+        self.assert_not_found("bad-port-type")
+
+        manifest["metadata"]["name"] = "long-port-name"
+        manifest["spec"].update(portType="10G", portName="n" * 256)
+        err = self.fails("create", "-f", "-", stdin=json.dumps(manifest))
+        self.assertIn('The ZenlayerPort "long-port-name" is invalid: spec.portName: Too long: may not be more than '
+                      '255 bytes', err)
+        self.assert_not_found("long-port-name")
 
         err = self.fails("create", "-f", "-", stdin=port_manifest("bad-port-id", "-starts-with-dash"))
         self.assertIn('The ZenlayerPort "bad-port-id" is invalid: spec.portId: Invalid value: "-starts-with-dash": '
                       "spec.portId in body should match '^[A-Za-z0-9][A-Za-z0-9._-]*$'", err)
+
+    # --- the examples a user starts from ------------------------------------------------------------------------
+
+    def test_every_example_applies_and_a_port_to_create_needs_no_port_id(self):
+        for name in sorted(os.listdir(EXAMPLES)):
+            path = os.path.join(EXAMPLES, name)
+            for line in self.ok("apply", "-f", path).splitlines():
+                self.assertTrue(line.endswith(" created"), f"{name}: {line}")
+        port = self.get_json("sin-edge")
+        self.assertNotIn("portId", port["spec"], "examples/new-port.yaml creates its port")
+        self.assertEqual(port["spec"]["restore"], False, "the CRD's default must be applied")
+        self.assertEqual(port["spec"]["businessEntityName"], "Example Ltd")
+        self.assertEqual(self.get_json("fra-uplink")["spec"]["portId"], "port-fra-1")
+        for name in sorted(os.listdir(EXAMPLES)):
+            self.ok("delete", "-f", os.path.join(EXAMPLES, name))
+        self.assert_not_found("sin-edge")
 
     # --- built-in kinds the operator uses ------------------------------------------------------------------------
 

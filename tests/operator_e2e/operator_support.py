@@ -38,6 +38,20 @@ MUTATIONS = ("TerminatePort", "DestroyPort", "RenewPort", "CreatePort", "ModifyP
 # The cloud's asynchronous steps, short so a deletion takes about two seconds, long enough to be observed.
 FAST_DELAYS = ["--create-delay-ms", "800", "--terminate-delay-ms", "300", "--terminate-lag-polls", "1",
                "--destroy-delay-ms", "300", "--destroyed-visible-ms", "500"]
+
+
+def fast_delays(**overrides):
+    """FAST_DELAYS with some flags changed, e.g. fast_delays(create_delay_ms=1500) (a flag may appear only once)."""
+    args = list(FAST_DELAYS)
+    for key, value in overrides.items():
+        flag = "--" + key.replace("_", "-")
+        if flag in args:
+            args[args.index(flag) + 1] = str(value)
+        else:
+            args += [flag, str(value)]
+    return tuple(args)
+
+
 # Operator flags that make it poll quickly (the defaults are minutes, for a real cloud).
 FAST_OPERATOR = ["--poll-interval", "200ms", "--max-poll-interval", "1s", "--resync-period", "2s",
                  "--error-retry-interval", "3s", "--log-level", "debug"]
@@ -128,8 +142,11 @@ class ZenlayerEmulator:
         reader = LineReader(self.process.stdout)
         line = reader.wait_for(lambda l: l.startswith("listening on "), timeout=15)
         if not line:
+            self.process.kill()
+            self.process.wait()
+            tail = self.log_tail()
             self.stop(check=False)
-            raise RuntimeError(f"zenlayer-emulator did not start: {self.log_tail()}")
+            raise RuntimeError(f"zenlayer-emulator did not start: {tail}")
         self.url = line[len("listening on "):]
 
     def admin(self, method, path, body=None):
@@ -375,6 +392,35 @@ def port_manifest(name, port_id, policy=None, secret=None):
     if secret:
         spec["credentialsSecretRef"] = {"name": secret}
     return {"apiVersion": GROUP + "/v1alpha1", "kind": "ZenlayerPort", "metadata": {"name": name}, "spec": spec}
+
+
+def create_manifest(name, port_name, dc_id="SIN1", port_type="10G", entity="E2E Ltd", remarks=None, policy=None,
+                    restore=None):
+    """A ZenlayerPort without portId: the operator creates the port from these fields."""
+    spec = {"dcId": dc_id, "portName": port_name, "portType": port_type, "businessEntityName": entity}
+    if remarks is not None:
+        spec["portRemarks"] = remarks
+    if policy:
+        spec["deletionPolicy"] = policy
+    if restore is not None:
+        spec["restore"] = restore
+    return {"apiVersion": GROUP + "/v1alpha1", "kind": "ZenlayerPort", "metadata": {"name": name}, "spec": spec}
+
+
+def live_ports_named(ports, port_name, dc_id=None):
+    """The emulator's ports (from ZenlayerEmulator.ports()) called port_name (in dc_id) and not on their way out:
+    what a second CreatePort of the same resource would show up as."""
+    return [p for p in ports.values() if p.get("portName") == port_name and (dc_id is None or p.get("dcId") == dc_id)
+            and p["portStatus"] not in ("DESTROYING", "DESTROYED")]
+
+
+def zenlayerctl(zenlayer, *args):
+    """Runs tools/zenlayerctl against the emulator with its key: a change made to a port behind the operator's
+    back, as a person with the console would. Returns the CompletedProcess (raises when it fails)."""
+    return subprocess.run([Options.zenlayerctl, "--endpoint", zenlayer.url, *args],
+                          env={"ZENLAYERCLOUD_ACCESS_KEY_ID": zenlayer.access_key_id,
+                               "ZENLAYERCLOUD_ACCESS_KEY_PASSWORD": zenlayer.password},
+                          check=True, capture_output=True, text=True)
 
 
 def manifest_list(items):

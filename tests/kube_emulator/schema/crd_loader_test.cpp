@@ -84,7 +84,7 @@ TEST(CrdLoader, LoadsTheProjectCrd) {
   EXPECT_EQ(t.qualified_resource(), "zenlayerports.sdn.zenlayer.com");
   ASSERT_EQ(t.columns.size(), 5u);
   EXPECT_EQ(t.columns[0].name, "Port-ID");
-  EXPECT_EQ(t.columns[0].json_path, ".spec.portId");
+  EXPECT_EQ(t.columns[0].json_path, ".status.portId");
   EXPECT_EQ(t.columns[3].name, "Ready");
   EXPECT_EQ(t.columns[3].json_path, R"(.status.conditions[?(@.type=="Ready")].status)");
   EXPECT_EQ(t.columns[4].type, "date");
@@ -94,6 +94,9 @@ TEST(CrdLoader, LoadsTheProjectCrd) {
   EXPECT_EQ(status["conditions"]["items"]["properties"]["status"]["enum"],
             json::array({"True", "False", "Unknown"}));
   EXPECT_EQ(t.openapi_schema["properties"]["spec"]["properties"]["portId"]["maxLength"], 64);
+  EXPECT_EQ(t.openapi_schema["properties"]["spec"]["properties"]["restore"]["default"], false);
+  EXPECT_EQ(t.openapi_schema["properties"]["spec"]["properties"]["portType"]["enum"],
+            json::array({"1G", "10G", "40G", "100G", "400G"}));
 }
 
 TEST(CrdLoader, LoadsAClusterScopedCrdWithDefaultedNames) {

@@ -35,6 +35,7 @@ TEST(Table, ProjectCrdColumnsWithReadyFromConditions) {
       {"items",
        {port("a", "2026-11-23T11:55:00Z",
              {{"phase", "Ready"},
+              {"portId", "port-a"},
               {"portStatus", "RUNNING"},
               {"conditions",
                {{{"type", "Synced"}, {"status", "False"}}, {{"type", "Ready"}, {"status", "True"}}}}}),
@@ -50,12 +51,13 @@ TEST(Table, ProjectCrdColumnsWithReadyFromConditions) {
   EXPECT_EQ(table["columnDefinitions"][0]["format"], "name");
   EXPECT_EQ(table["columnDefinitions"][5]["type"], "date");
   EXPECT_EQ(table["columnDefinitions"][1]["description"],
-            "Custom resource definition column (in JSONPath format): .spec.portId");
+            "Custom resource definition column (in JSONPath format): .status.portId");
   EXPECT_EQ(table["columnDefinitions"][1]["priority"], 0);
   ASSERT_EQ(table["rows"].size(), 2u);
   EXPECT_EQ(table["rows"][0]["cells"], (json{"a", "port-a", "Ready", "RUNNING", "True", "5m"}));
-  // Missing values are null cells (kubectl prints <none>); the age is computed by the server.
-  EXPECT_EQ(table["rows"][1]["cells"], (json{"b", "port-b", nullptr, nullptr, nullptr, "2d4h"}));
+  // Missing values are null cells (kubectl prints <none>): no one wrote b's status (its port id) yet. The age
+  // is computed by the server.
+  EXPECT_EQ(table["rows"][1]["cells"], (json{"b", nullptr, nullptr, nullptr, nullptr, "2d4h"}));
   EXPECT_EQ(table["rows"][0]["object"], (json{{"kind", "PartialObjectMetadata"},
                                               {"apiVersion", "meta.k8s.io/v1"},
                                               {"metadata", list["items"][0]["metadata"]}}));
