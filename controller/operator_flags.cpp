@@ -107,7 +107,9 @@ std::variant<OperatorFlags, FlagsHelp, FlagsError> parse_operator_flags(
       ("error-retry-interval", po::value(&durations[8].text)->value_name("DURATION")->default_value(durations[8].text),
        "retry interval after credential errors and refusals the operator cannot resolve itself")
       ("terminate-grace", po::value(&durations[9].text)->value_name("DURATION")->default_value(durations[9].text),
-       "after an accepted TerminatePort, how long a port may still read RUNNING before it is sent again")
+       "how long the cloud is given to show a mutation: a port may still read RUNNING after an accepted "
+       "TerminatePort, and a CreatePort of unknown outcome is sent again only once a lookup finds no port of its "
+       "name after this long")
       ("log-format", po::value(&log_format)->value_name("json|logfmt")->default_value(log_format), "log line format")
       ("log-level", po::value(&log_level)->value_name("LEVEL")->default_value(log_level),
        "debug, info, warn or error");

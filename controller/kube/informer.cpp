@@ -55,7 +55,9 @@ void Informer::observe_write(const json& object) {
   if (options_.label_selector.matches_object(object)) {
     cache_.upsert(object);
   } else {
-    cache_.erase_key(object_key(object));
+    // Relabelled out of our shard by this write. Removed only if the cache holds nothing newer: the watch may
+    // already have delivered a later version that brought it back in.
+    cache_.erase(object);
   }
 }
 

@@ -502,13 +502,21 @@ void Decision::deleting(const Observation& observation) {
       terminate();
       return;
     case PortStatus::Recycled:
+      if (mutation_in_flight(kRenewPort)) {
+        // A RenewPort sent before the deletion may still bring the port back to RUNNING: releasing it now
+        // (RecycleBin) would leave a running port nobody manages, and a DestroyPort would race the restore.
+        // Wait for the cloud to settle, then release what it shows.
+        wait(Phase::Recycled, "Restoring",
+             "RenewPort was sent before the deletion; waiting for the port to settle before releasing it",
+             *resource_.status.last_operation->time);
+        return;
+      }
       if (!plan_.status.recycled_at) plan_.status.recycled_at = now_;
       if (recycle_bin) {
         phase(Phase::Recycled);
         ready("False", "PortRecycled",
               "the port is in the recycle bin; deletionPolicy RecycleBin releases the resource (RenewPort "
-              "restores "
-              "the port until the cloud frees it)");
+              "restores the port until the cloud frees it)");
         plan_.finalizer = FinalizerChange::Remove;
         return;
       }

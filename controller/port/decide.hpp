@@ -73,6 +73,7 @@ struct Plan {
   // before the call; for the other mutations it is the status once the cloud accepted the call (see
   // record_mutation_outcome for the other outcomes).
   PortResourceStatus status{};
+  std::optional<zenlayer::PortFilter> lookup{};         // LookupPorts: the data center and name to list
   std::optional<zenlayer::CreatePortRequest> create{};  // CreatePort
   std::optional<zenlayer::PortAttributes> modify{};     // ModifyPort: only the attributes that differ
   FinalizerChange finalizer = FinalizerChange::Keep;

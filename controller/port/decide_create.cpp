@@ -74,13 +74,23 @@ bool Decision::create_held_back() {
   return refused_recently(kCreatePort);
 }
 
+zenlayer::PortFilter Decision::lookup_target() const {
+  const auto& operation = resource_.status.last_operation;
+  if (create_in_flight() && !operation->port_name.empty())
+    return zenlayer::PortFilter{operation->dc_id, operation->port_name};
+  return zenlayer::PortFilter{resource_.spec.dc_id, resource_.spec.port_name.value_or("")};
+}
+
 std::string Decision::port_name_in_dc() const {
-  return "\"" + resource_.spec.port_name.value_or("") + "\" in " + resource_.spec.dc_id;
+  const auto target = lookup_target();
+  return "\"" + target.port_name.value_or("") + "\" in " + target.dc_id.value_or("");
 }
 
 void Decision::look_up(bool in_flight) {
   plan_.action = CloudAction::LookupPorts;
-  phase_if_unset(Phase::Pending);
+  plan_.lookup = lookup_target();
+  // A fresh attempt (a first create, or one after a refusal that a spec change answered) is on its way again.
+  in_flight ? phase_if_unset(Phase::Pending) : phase(Phase::Pending);
   if (in_flight) {
     ready("False", "CreatePending",
           "the outcome of the last CreatePort is unknown; looking up the ports named " + port_name_in_dc() +
@@ -104,11 +114,11 @@ void Decision::answer_lookup(const PortLookup& lookup, bool in_flight) {
   }
   // DescribePorts matches names loosely: only the exact name in the data center counts, and a port on its way
   // out is no longer a port of that name.
+  const auto target = lookup_target();
   std::vector<zenlayer::PortInfo> candidates;
   for (const auto& port : lookup.ports) {
     const bool live = port.status() != PortStatus::Destroying && port.status() != PortStatus::Destroyed;
-    if (port.port_name == resource_.spec.port_name.value_or("") &&
-        (port.dc_id.empty() || port.dc_id == resource_.spec.dc_id) && live) {
+    if (port.port_name == target.port_name && (port.dc_id.empty() || port.dc_id == target.dc_id) && live) {
       candidates.push_back(port);
     }
   }
@@ -140,6 +150,17 @@ void Decision::answer_lookup(const PortLookup& lookup, bool in_flight) {
     resource_.deleting() ? deleting(seen) : live(seen);
     return;
   }
+  if (candidates.empty() && not_listed_yet()) {
+    // Not proof yet that the create never happened: the cloud may list a new port late, and a CreatePort of a
+    // process that died may still be carried out. Look again, backing off, until terminate_grace has passed.
+    phase_if_unset(Phase::Pending);
+    ready("False", "CreatePending",
+          "the outcome of the last CreatePort is unknown and no port named " + port_name_in_dc() +
+              " is listed yet; looking again until " + describe_duration(settings().terminate_grace) +
+              " after it was sent, before anything else");
+    requeue(poll_backoff(*resource_.status.last_operation->time, input_.now, settings()));
+    return;
+  }
   if (candidates.empty()) {
     if (resource_.deleting()) {
       // The create never happened: nothing to release.
@@ -167,7 +188,8 @@ void Decision::send_create() {
   plan_.create = zenlayer::CreatePortRequest{spec.dc_id, spec.port_name.value_or(""), spec.port_type,
                                              spec.business_entity_name.value_or(""), spec.port_remarks};
   // The create-in-flight record, written before the call.
-  plan_.status.last_operation = LastOperation{kCreatePort, "", "", now_};
+  plan_.status.last_operation =
+      LastOperation{kCreatePort, "", "", now_, spec.dc_id, spec.port_name.value_or("")};
   phase(Phase::Pending);
   ready("False", "Creating", "CreatePort sent; waiting for the port id");
   synced("True", "Observed", "no port is named " + port_name_in_dc());

@@ -85,10 +85,13 @@ void Decision::running(const zenlayer::PortInfo& port) {
     }
     return;
   }
-  if (sent_within(kModifyPort, settings().poll_interval)) {
-    // At most one ModifyPortAttribute per poll interval: the cloud may not show the last one yet.
+  // The cloud may not show the last ModifyPortAttribute yet, or may never show the value as written (a cloud
+  // that trims or normalises it): repeats back off from poll_interval to max_poll_interval, so a difference
+  // that never goes away costs one call per max_poll_interval, not one per poll.
+  const milliseconds window = poll_backoff(reason_since(kSynced, "Updating"), input_.now, settings());
+  if (sent_within(kModifyPort, window)) {
     synced("False", "Updating", updating(changes));
-    requeue(settings().poll_interval - since(*resource_.status.last_operation->time));
+    requeue(window - since(*resource_.status.last_operation->time));
     return;
   }
   if (refused_recently(kModifyPort)) return;

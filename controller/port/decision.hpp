@@ -93,8 +93,9 @@ class Decision {
   bool mutation_in_flight(const char* action) const {
     return sent_within(action, settings().terminate_grace);
   }
-  // A port created less than terminate_grace ago may not be listed yet (the cloud lags): its absence is not
-  // the port being gone.
+  // A port created (or a CreatePort of unknown outcome sent) less than terminate_grace ago may not be listed
+  // yet (the cloud lags, and a request of a process that died may still be carried out): its absence is not
+  // the port being gone, nor proof that the create never happened.
   bool not_listed_yet() const { return mutation_in_flight(kCreatePort); }
   // The last mutation `action` was refused and may not be sent again yet: says why on the status and returns
   // true.
@@ -109,7 +110,9 @@ class Decision {
   // A refused CreatePort holds the next one back, for good (invalid input, until the spec changes) or for a
   // while (as refused_recently): says why on the status and returns true.
   bool create_held_back();
-  std::string port_name_in_dc() const;  // "\"edge-1\" in SIN1", for messages
+  // The data center and name to look for: what the create in flight asked for, else what the spec says.
+  zenlayer::PortFilter lookup_target() const;
+  std::string port_name_in_dc() const;  // "\"edge-1\" in SIN1" (the lookup target), for messages
   void look_up(bool in_flight);
   void answer_lookup(const PortLookup& lookup, bool in_flight);
   void send_create();

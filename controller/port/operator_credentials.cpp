@@ -44,7 +44,6 @@ bool OperatorCredentials::refresh(Time now) {
 }
 
 bool OperatorCredentials::read(Time now) {
-  read_at_ = now;
   std::optional<zenlayer::Credentials> fresh;
   std::string problem;
   try {
@@ -53,9 +52,19 @@ bool OperatorCredentials::read(Time now) {
     problem =
         "the operator's credentials in --zenlayer-credentials-dir cannot be read: " + std::string(e.what());
   }
+  if (fresh) {
+    // The id and the password are two file reads: a kubelet swap between them gives a mixed pair. Take the
+    // pair only when a second read agrees; otherwise keep what we have and read again at the next resolve.
+    try {
+      if (!same(fresh, zenlayer::Credentials::from_directory(*dir_))) return false;
+    } catch (const zenlayer::CredentialsError&) {
+      return false;
+    }
+  }
   if (problem != problem_ && !problem.empty())
     runtime::log_warn("operator credentials unreadable; resources without credentialsSecretRef wait for them",
                       {runtime::field("error", problem)});
+  read_at_ = now;
   problem_ = std::move(problem);
   if (same(fresh, credentials_)) return false;
   credentials_ = std::move(fresh);

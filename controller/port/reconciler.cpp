@@ -97,7 +97,8 @@ runtime::ReconcileResult Reconciler::reconcile(const std::string& key, const std
   std::optional<CloudAccess> looked_up_with;
   bool looked_up = false;
   if (plan.action == CloudAction::LookupPorts) {
-    const auto lookup = look_up(resource, now, looked_up_with, stop);
+    const auto lookup =
+        look_up(resource, plan.lookup.value_or(zenlayer::PortFilter{}), now, looked_up_with, stop);
     if (!lookup) return {};  // cancelled: shutting down; the next process looks again
     looked_up = true;
     plan = decide(resource, observation, input, lookup);
@@ -197,15 +198,17 @@ runtime::ReconcileResult Reconciler::reconcile(const std::string& key, const std
   return schedule(key, plan, now, observation.has_value() || looked_up);
 }
 
-std::optional<PortLookup> Reconciler::look_up(const PortResource& resource, Time now,
+std::optional<PortLookup> Reconciler::look_up(const PortResource& resource,
+                                              const zenlayer::PortFilter& target, Time now,
                                               std::optional<CloudAccess>& access,
                                               const std::stop_token& stop) {
   const std::string key = resource.key();
-  const std::string port_name = resource.spec.port_name.value_or("");
+  const std::string dc_id = target.dc_id.value_or("");
+  const std::string port_name = target.port_name.value_or("");
   PortLookup lookup;
   try {
     CloudAccess resolved = deps_.access.resolve(resource);
-    const zenlayer::PortList list = resolved.ports->find(resource.spec.dc_id, port_name, stop);
+    const zenlayer::PortList list = resolved.ports->find(dc_id, port_name, stop);
     lookup.ports = list.ports;
     access = std::move(resolved);
     std::string request_ids;
@@ -213,17 +216,16 @@ std::optional<PortLookup> Reconciler::look_up(const PortResource& resource, Time
       request_ids += (request_ids.empty() ? "" : ",") + id;
     runtime::log_info(
         "ports looked up",
-        {field("resource", key), field("dcId", resource.spec.dc_id), field("portName", port_name),
+        {field("resource", key), field("dcId", dc_id), field("portName", port_name),
          field("listed", static_cast<long long>(list.ports.size())), field("requestId", request_ids)});
   } catch (const CredentialsUnavailable& unavailable) {
     lookup.failure = Observation::credentials_error(unavailable.problem(), now);
   } catch (const zenlayer::ApiError& error) {
     if (error.cancelled()) return std::nullopt;
-    runtime::log_warn(
-        "port lookup failed",
-        {field("resource", key), field("dcId", resource.spec.dc_id), field("portName", port_name),
-         field("class", std::string(zenlayer::to_string(error.error_class()))), field("code", error.code()),
-         field("requestId", error.request_id())});
+    runtime::log_warn("port lookup failed",
+                      {field("resource", key), field("dcId", dc_id), field("portName", port_name),
+                       field("class", std::string(zenlayer::to_string(error.error_class()))),
+                       field("code", error.code()), field("requestId", error.request_id())});
     // The message is the cloud's text only: the request id stays in the log.
     lookup.failure =
         Observation::cloud_error(CloudFailure{error.error_class(), error.code(), error.message()}, now);

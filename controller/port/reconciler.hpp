@@ -62,10 +62,11 @@ class Reconciler {
   };
   std::optional<Observation> usable_observation(const std::string& key, const PortResource& resource,
                                                 Time now);
-  // Lists the ports named spec.portName in spec.dcId. `access` is set when the cloud answered (a CreatePort
-  // uses the same account); nullopt when `stop` cancelled the call.
-  std::optional<PortLookup> look_up(const PortResource& resource, Time now,
-                                    std::optional<CloudAccess>& access, const std::stop_token& stop);
+  // Lists the ports named `target`'s portName in its dcId (Plan::lookup). `access` is set when the cloud
+  // answered (a CreatePort uses the same account); nullopt when `stop` cancelled the call.
+  std::optional<PortLookup> look_up(const PortResource& resource, const zenlayer::PortFilter& target,
+                                    Time now, std::optional<CloudAccess>& access,
+                                    const std::stop_token& stop);
   // Sends the plan's mutation with `access` (resolved here when not given) and completes the plan with the
   // outcome.
   void mutate(Plan& plan, const PortResource& resource, const nlohmann::json& object,

@@ -209,7 +209,8 @@ PortResourceStatus parse_status(const nlohmann::json& json) {
   }
   if (const auto* operation = member(json, "lastOperation"); operation && operation->is_object()) {
     status.last_operation = LastOperation{text(*operation, "action"), text(*operation, "requestId"),
-                                          text(*operation, "code"), time(*operation, "time")};
+                                          text(*operation, "code"),   time(*operation, "time"),
+                                          text(*operation, "dcId"),   text(*operation, "portName")};
   }
   status.terminate_requested_at = time(json, "terminateRequestedAt");
   status.recycled_at = time(json, "recycledAt");
@@ -243,6 +244,8 @@ nlohmann::json to_json(const PortResourceStatus& status) {
     put(operation, "requestId", status.last_operation->request_id);
     put(operation, "code", status.last_operation->code);
     put(operation, "time", status.last_operation->time);
+    put(operation, "dcId", status.last_operation->dc_id);
+    put(operation, "portName", status.last_operation->port_name);
     json["lastOperation"] = std::move(operation);
   }
   put(json, "terminateRequestedAt", status.terminate_requested_at);

@@ -54,6 +54,10 @@ struct LastOperation {
   std::string request_id{};
   std::string code{};  // the cloud's error code; kNoReplyCode when no reply came back
   std::optional<Time> time{};
+  // CreatePort: the data center and name it asked for. A lookup after a lost reply looks for these, not for
+  // what the spec says now (a rename while the create is in flight must not lead to a second port).
+  std::string dc_id{};
+  std::string port_name{};
   friend bool operator==(const LastOperation&, const LastOperation&) = default;
 };
 

@@ -34,10 +34,10 @@ void PrintTo(const Row& row, std::ostream* out) {
 }
 
 // A CreatePort recorded in the status at `at` with `code` ("" : the create in flight, written before the
-// call).
+// call), for the data center and name the spec has.
 PortResource with_create(PortResource resource, std::string code, Time at) {
   resource.status.phase = Phase::Pending;
-  resource.status.last_operation = LastOperation{"CreatePort", "", std::move(code), at};
+  resource.status.last_operation = LastOperation{"CreatePort", "", std::move(code), at, "SIN1", "edge-1"};
   return resource;
 }
 
@@ -77,6 +77,8 @@ std::vector<Row> rows() {
   const Time o = just_before_now();
   const Time young = now() - 2s;  // a create in flight younger than the poll interval
   const Time old = now() - 60s;   // older than the poll interval
+  const Time stale =
+      now() - kSettings.terminate_grace - 1s;  // past the cloud's lag: an empty lookup is proof
   const auto running = [](std::string id) { return cloud_port(std::move(id)); };
   return {
       // The finalizer first, alone.
@@ -138,8 +140,10 @@ std::vector<Row> rows() {
       {"in_flight_one_found_creating", with_create(new_resource(), kNoReplyCode, old),
        found_ports({cloud_port("port-7", "CREATING"), cloud_port("port-3", "RUNNING", "edge-1 old")}),
        expect(kNone, Phase::Pending, "PortCreating", "Observed", kKeep, kPoll, kPoll, {"PortFound"})},
-      {"in_flight_none_found_creates_again", with_create(new_resource(), kNoReplyCode, old), found_ports({}),
-       expect(kCreate, Phase::Pending, "Creating", "Observed", kKeep, kPoll, kPoll)},
+      {"in_flight_none_found_creates_again", with_create(new_resource(), kNoReplyCode, stale),
+       found_ports({}), expect(kCreate, Phase::Pending, "Creating", "Observed", kKeep, kPoll, kPoll)},
+      {"in_flight_none_found_yet_looks_again", with_create(new_resource(), kNoReplyCode, old),
+       found_ports({}), expect(kNone, Phase::Pending, "CreatePending", "", kKeep, kPoll, kMaxPoll)},
       {"in_flight_several_found_blocks", with_create(new_resource(), "", old),
        found_ports({running("port-7"), running("port-8")}),
        expect(kNone, Phase::Blocked, "CreateIndeterminate", "CreateIndeterminate", kKeep, kRetry, kRetry,
@@ -154,7 +158,7 @@ std::vector<Row> rows() {
       {"refused_invalid_stays_failed_whatever_the_lookup", create_failed(new_resource(), 2), found_ports({}),
        expect(kNone, Phase::Failed, "CreateFailed", "", kKeep)},
       {"refused_invalid_spec_changed_starts_over", at_generation(create_failed(new_resource(), 2), 3),
-       std::nullopt, expect(kLookup, Phase::Failed, "Creating", "", kKeep)},
+       std::nullopt, expect(kLookup, Phase::Pending, "Creating", "", kKeep)},
       {"refused_invalid_spec_changed_creates", at_generation(create_failed(new_resource(), 2), 3),
        found_ports({}), expect(kCreate, Phase::Pending, "Creating", "Observed", kKeep, kPoll, kPoll)},
       {"refused_throttled_waits_a_poll", with_create(new_resource(), "REQUEST_LIMIT_EXCEEDED", young),
@@ -196,8 +200,11 @@ std::vector<Row> rows() {
        expect(kNone, Phase::Pending, "", "", kKeep, 3s, 3s)},
       {"deleting_in_flight_looks_up", deleted(with_create(new_resource(), kNoReplyCode, old)), std::nullopt,
        expect(kLookup, Phase::Pending, "CreatePending", "", kKeep)},
-      {"deleting_in_flight_none_found_releases", deleted(with_create(new_resource(), kNoReplyCode, old)),
+      {"deleting_in_flight_none_found_releases", deleted(with_create(new_resource(), kNoReplyCode, stale)),
        found_ports({}), expect(kNone, Phase::Pending, "", "", kRemove)},
+      {"deleting_in_flight_none_found_yet_keeps_the_finalizer",
+       deleted(with_create(new_resource(), kNoReplyCode, old)), found_ports({}),
+       expect(kNone, Phase::Pending, "CreatePending", "", kKeep, kPoll, kMaxPoll)},
       {"deleting_in_flight_one_found_terminates", deleted(with_create(new_resource(), "", old)),
        found_ports({running("port-7")}),
        expect(kTerminate, Phase::Terminating, "Terminating", "Observed", kKeep, kPoll, kPoll, {"PortFound"})},
@@ -252,7 +259,7 @@ TEST(DecideCreate, CreatePlanCarriesTheSpecAndTheInFlightRecord) {
   EXPECT_EQ(plan.create->port_type, "10G");
   EXPECT_EQ(plan.create->business_entity_name, "Example Ltd");
   EXPECT_EQ(plan.create->port_remarks, std::optional<std::string>("uplink"));
-  EXPECT_EQ(plan.status.last_operation, (LastOperation{"CreatePort", "", "", now()}));
+  EXPECT_EQ(plan.status.last_operation, (LastOperation{"CreatePort", "", "", now(), "SIN1", "edge-1"}));
   EXPECT_EQ(plan.status.port_id, "");
   EXPECT_EQ(plan.status.observed_generation, 1) << "the spec is not applied before the port exists";
   EXPECT_EQ(plan.status.condition("Ready")->message, "CreatePort sent; waiting for the port id");
@@ -363,7 +370,7 @@ TEST(DecideCreateOutcome, AcceptedRecordsTheIdentity) {
   outcome.port_id = "port-42";
   record_mutation_outcome(plan, resource, outcome);
   EXPECT_EQ(plan.status.port_id, "port-42");
-  EXPECT_EQ(plan.status.last_operation, (LastOperation{"CreatePort", "req-1", "", now()}));
+  EXPECT_EQ(plan.status.last_operation, (LastOperation{"CreatePort", "req-1", "", now(), "SIN1", "edge-1"}));
   EXPECT_EQ(plan.status.phase, Phase::Pending);
   EXPECT_EQ(reason(plan.status, "Ready"), "PortCreating");
   EXPECT_EQ(plan.status.condition("Ready")->message,
@@ -494,6 +501,7 @@ std::vector<Case> every_combination() {
          return r;
        }},
       {"noreply-old", [](PortResource r) { return with_create(r, kNoReplyCode, now() - 60s); }},
+      {"noreply-stale", [](PortResource r) { return with_create(r, kNoReplyCode, now() - 11min); }},
       {"500-old", [](PortResource r) { return with_create(r, "INTERNAL_SERVER_ERROR", now() - 60s); }},
       {"invalid-same-gen", [](PortResource r) { return create_failed(r, r.generation); }},
       {"invalid-old-gen", [](PortResource r) { return create_failed(r, r.generation - 1); }},
@@ -574,7 +582,7 @@ bool in_flight(const PortResource& r) {
 
 TEST(DecideCreateSweep, InvariantsHoldForEveryCombination) {
   const auto cases = every_combination();
-  ASSERT_EQ(cases.size(), 3u * 4u * 13u * 16u);
+  ASSERT_EQ(cases.size(), 3u * 4u * 14u * 16u);
   int creates = 0;
   int lookups = 0;
   int found = 0;
@@ -592,13 +600,14 @@ TEST(DecideCreateSweep, InvariantsHoldForEveryCombination) {
       EXPECT_TRUE(candidates.empty());
       EXPECT_TRUE(r.has_finalizer() && !r.deleting());
       // Its status is the create-in-flight record.
-      EXPECT_EQ(plan.status.last_operation, (LastOperation{"CreatePort", "", "", now()}));
+      EXPECT_EQ(plan.status.last_operation, (LastOperation{"CreatePort", "", "", now(), "SIN1", "edge-1"}));
       EXPECT_TRUE(plan.status.port_id.empty());
       ASSERT_TRUE(plan.create.has_value());
       EXPECT_EQ(plan.create->port_name, "edge-1");
       EXPECT_EQ(plan.create->dc_id, "SIN1");
       if (in_flight(r) && r.status.last_operation->time) {
-        EXPECT_GE(now() - *r.status.last_operation->time, kSettings.poll_interval);
+        // An empty lookup proves the create never happened only once the cloud's lag has passed.
+        EXPECT_GE(now() - *r.status.last_operation->time, kSettings.terminate_grace);
       }
     }
     if (in_flight(r) && !candidates.empty()) {
@@ -674,6 +683,34 @@ TEST(DecideCreateSweep, InvariantsHoldForEveryCombination) {
   EXPECT_GT(creates, 0);
   EXPECT_GT(lookups, 0);
   EXPECT_GT(found, 0);
+}
+
+}  // namespace
+}  // namespace zpo::port
+
+namespace zpo::port {
+namespace {
+
+using namespace testing;
+
+// A rename while the create is in flight: the lookup looks for the name the CreatePort asked for, and finds
+// the port it made, rather than finding nothing under the new name and creating a second port.
+TEST(DecideCreate, ARenameWhileTheCreateIsInFlightLooksForTheNameSent) {
+  PortResource resource = with_create(new_resource(), kNoReplyCode, now() - 60s);
+  resource.spec.port_name = "edge-renamed";
+  const DecideInput input{now(), kSettings};
+  const Plan look = decide(resource, std::nullopt, input);
+  ASSERT_EQ(look.action, CloudAction::LookupPorts);
+  ASSERT_TRUE(look.lookup.has_value());
+  EXPECT_EQ(look.lookup->port_name, "edge-1");
+  EXPECT_EQ(look.lookup->dc_id, "SIN1");
+  const Plan found = decide(resource, std::nullopt, input, found_ports({cloud_port("port-7")}));
+  EXPECT_EQ(found.status.port_id, "port-7");
+  EXPECT_NE(found.action, CloudAction::CreatePort);
+  // A fresh create looks for the spec's name.
+  const Plan fresh = decide(new_resource(), std::nullopt, input);
+  ASSERT_TRUE(fresh.lookup.has_value());
+  EXPECT_EQ(fresh.lookup->port_name, "edge-1");
 }
 
 }  // namespace

@@ -285,6 +285,50 @@ TEST(DecideUpdate, RenewPlanRecordsTheOperation) {
   EXPECT_EQ(plan.status.observed_generation, 2) << "the restore is outstanding";
 }
 
+// Deleted while a RenewPort may still bring the port back: releasing it (RecycleBin) would leave a running
+// port nobody manages, and a DestroyPort would race the restore. It waits for the port to settle.
+TEST(DecideUpdate, ADeletionDuringARestoreWaitsForThePortToSettle) {
+  for (const auto policy : {DeletionPolicy::RecycleBin, DeletionPolicy::Delete}) {
+    PortResource resource = with_operation(restoring(applied_before()), "RenewPort", "", now() - 60s);
+    resource.spec.deletion_policy = policy;
+    resource.deletion_timestamp = now() - 30s;
+    const Plan waiting =
+        decide(resource, seen_port(cloud_port("port-1", "RECYCLED")), DecideInput{now(), kSettings});
+    EXPECT_EQ(waiting.action, CloudAction::None);
+    EXPECT_EQ(waiting.finalizer, FinalizerChange::Keep);
+    ASSERT_NE(waiting.status.condition("Ready"), nullptr);
+    EXPECT_EQ(waiting.status.condition("Ready")->reason, "Restoring");
+    ASSERT_TRUE(waiting.requeue_after.has_value());
+    // Restored after all: the deletion terminates it as any running port.
+    const Plan restored =
+        decide(resource, seen_port(cloud_port("port-1", "RUNNING")), DecideInput{now(), kSettings});
+    EXPECT_EQ(restored.action, CloudAction::TerminatePort);
+    // Past the grace the RenewPort did not happen: the port in the bin is released as usual.
+    resource.status.last_operation->time = now() - kSettings.terminate_grace - 1s;
+    const Plan settled =
+        decide(resource, seen_port(cloud_port("port-1", "RECYCLED")), DecideInput{now(), kSettings});
+    if (policy == DeletionPolicy::RecycleBin) {
+      EXPECT_EQ(settled.finalizer, FinalizerChange::Remove);
+    } else {
+      EXPECT_NE(settled.finalizer, FinalizerChange::Remove);
+      EXPECT_TRUE(settled.action == CloudAction::DestroyPort || settled.status.phase == Phase::Recycled);
+    }
+  }
+}
+
+// A modify the cloud accepts but never shows as written is repeated with a backoff, not once per poll.
+TEST(DecideUpdate, AModifyThatNeverShowsIsRepeatedWithABackoff) {
+  PortResource resource = renamed(applied_before());
+  // Updating since 10 minutes: the window has grown to max_poll_interval.
+  resource.status.conditions.push_back(
+      Condition{"Synced", "False", 3, now() - 10min, "Updating", "ModifyPortAttribute sent: portName"});
+  resource = with_operation(resource, "ModifyPortAttribute", "", now() - 30s);
+  const Plan plan = decide(resource, seen_port(cloud_port("port-1")), DecideInput{now(), kSettings});
+  EXPECT_EQ(plan.action, CloudAction::None);
+  ASSERT_TRUE(plan.requeue_after.has_value());
+  EXPECT_EQ(*plan.requeue_after, kSettings.max_poll_interval - 30s);
+}
+
 TEST(DecideUpdate, AdoptionFillsStatusPortId) {
   const Plan plan =
       decide(live_resource(), seen("RUNNING", just_before_now()), DecideInput{now(), kSettings});

@@ -117,10 +117,15 @@ TEST_F(ReconcilerTest, ACrashAfterTheRecordBeforeTheCallCreatesOnce) {
   ASSERT_EQ(resource("sin-edge")->status.last_operation->action, "CreatePort");
   ASSERT_TRUE(cloud->ports_named("sin-edge").empty());
   restart();
+  // No port of that name is listed, but the cloud may list a new port late: the restarted process looks
+  // again, backing off, and sends CreatePort only once terminate_grace has passed.
   run(std::chrono::minutes(2));
+  EXPECT_EQ(cloud->calls("CreatePort"), 0);
+  EXPECT_EQ(resource("sin-edge")->status.condition("Ready")->reason, "CreatePending");
+  run(std::chrono::minutes(12));
   EXPECT_EQ(cloud->calls("CreatePort"), 1);
   EXPECT_EQ(cloud->ports_named("sin-edge").size(), 1u);
-  EXPECT_EQ(cloud->lookups().size(), 2u) << "the restarted process looked before creating";
+  EXPECT_GE(cloud->lookups().size(), 3u) << "the restarted process looked before creating";
   EXPECT_EQ(resource("sin-edge")->status.port_id, "port-new-1");
   EXPECT_EQ(resource("sin-edge")->status.phase, Phase::Ready);
   EXPECT_EQ(events("PortFound"), 0);

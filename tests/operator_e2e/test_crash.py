@@ -74,6 +74,9 @@ class CrashDuringCreation(s.OperatorTestCase):
     # CREATING lasts a second, and while the kills go on every reply is held back 100-400 ms after the emulator
     # applied the call: a kill then loses the reply of a CreatePort that did create a port.
     zenlayer_args = s.fast_delays(create_delay_ms=1000)
+    # A kill between the create-in-flight record and the CreatePort leaves nothing to find: the create is sent
+    # again once --terminate-grace has passed with no port of that name listed (3 s here, 10 minutes by default).
+    operator_args = ("--terminate-grace", "3s")
 
     def test_sigkill_while_creating_30_ports(self):
         seed = int(os.environ.get("ZPO_CRASH_SEED", "4"))
