@@ -103,5 +103,23 @@ inline const milliseconds kPoll = kSettings.poll_interval;
 inline const milliseconds kMaxPoll = kSettings.max_poll_interval;
 inline const milliseconds kRetry = kSettings.error_retry_interval;
 
+// Level-based and quiet: a plan that waits (no action, no finalizer change, a later requeue), decided again a
+// second later from the status it decided, with the same observation and lookup, changes nothing and tells
+// nobody anything. Used by every sweep.
+inline void expect_level_based(const PortResource& resource, const Plan& plan,
+                               const std::optional<Observation>& observation,
+                               const std::optional<PortLookup>& lookup = std::nullopt) {
+  if (plan.action != CloudAction::None || plan.finalizer != FinalizerChange::Keep ||
+      plan.requeue_after == milliseconds(0))
+    return;
+  PortResource again = resource;
+  again.status = plan.status;
+  const Plan second =
+      decide(again, observation, DecideInput{now() + std::chrono::seconds(1), kSettings}, lookup);
+  EXPECT_EQ(second.status, plan.status);
+  EXPECT_TRUE(second.events.empty());
+  EXPECT_EQ(second.action, CloudAction::None);
+}
+
 }  // namespace testing
 }  // namespace zpo::port

@@ -541,17 +541,7 @@ TEST(DecideSweep, InvariantsHoldForEveryCombination) {
           << "server text stays out of conditions";
       EXPECT_FALSE(condition.reason.empty());
     }
-    // Level-based and quiet: deciding again from the status just decided, with nothing new observed, changes
-    // nothing and tells nobody anything.
-    if (plan.action == CloudAction::None && plan.finalizer == FinalizerChange::Keep &&
-        plan.requeue_after != milliseconds(0)) {
-      PortResource again = r;
-      again.status = plan.status;
-      const Plan second = decide(again, c.observation, DecideInput{now() + 1s, kSettings});
-      EXPECT_EQ(second.status, plan.status);
-      EXPECT_TRUE(second.events.empty());
-      EXPECT_EQ(second.action, CloudAction::None);
-    }
+    expect_level_based(r, plan, c.observation);
   }
   EXPECT_GT(mutations, 0);
 }

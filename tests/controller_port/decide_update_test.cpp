@@ -548,16 +548,7 @@ TEST(DecideUpdateSweep, InvariantsHoldForEveryCombination) {
       EXPECT_EQ(condition.observed_generation, 3);
       EXPECT_FALSE(condition.reason.empty());
     }
-    // Level-based and quiet, as in the issue 4 sweep.
-    if (plan.action == CloudAction::None && plan.finalizer == FinalizerChange::Keep &&
-        plan.requeue_after != milliseconds(0)) {
-      PortResource again = r;
-      again.status = plan.status;
-      const Plan second = decide(again, c.observation, DecideInput{now() + 1s, kSettings});
-      EXPECT_EQ(second.status, plan.status);
-      EXPECT_TRUE(second.events.empty());
-      EXPECT_EQ(second.action, CloudAction::None);
-    }
+    expect_level_based(r, plan, c.observation);
   }
   EXPECT_GT(modifies, 0);
   EXPECT_GT(renews, 0);
