@@ -2,6 +2,7 @@
 // What the emulator knows about one served resource type (a CRD version or a built-in kind).
 
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -45,6 +46,8 @@ struct ResourceType {
   bool namespaced = true;
   bool has_status = false;  // a /status subresource
   bool is_crd = false;      // custom resources: no strategic merge patch, 415 for it
+  bool has_generation =
+      false;  // a built-in kind whose metadata.generation counts spec changes (CRs always do)
   std::vector<std::string> short_names;
   std::vector<std::string> categories;
   std::vector<std::string> verbs = {"create", "delete", "deletecollection", "get",
@@ -55,6 +58,13 @@ struct ResourceType {
   // Prunes unknown fields, applies defaults and validates, in place, as the apiserver does for a CRD.
   // Unset: anything is accepted as it is.
   std::function<Admission(json& object)> admit;
+  // Update-only rules that need the stored object (immutable fields, values the server keeps once allocated):
+  // may fill `next` from `old` and adds a cause per violation. Unset: none.
+  std::function<void(json& next, const json& old, std::vector<FieldCause>& causes)> admit_update;
+  // Strategic merge patch: the lists merged element by element, by the dotted path of the list (list indexes
+  // left out, e.g. "spec.template.spec.containers.ports") → the merge key ("" for a merged list of scalars).
+  // Lists not named here are replaced. Derived from x-kubernetes-patch-strategy/-merge-key of openapi_schema.
+  std::map<std::string, std::string> merge_keys;
 
   std::string group_version() const { return group.empty() ? version : group + "/" + version; }
   // "zenlayerports.sdn.zenlayer.com", or "secrets" for the core group: the name used in error messages.

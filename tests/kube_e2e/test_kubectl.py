@@ -272,7 +272,7 @@ class KubectlAgainstEmulator(e2e.KubectlTestCase):
     # --- the examples a user starts from ------------------------------------------------------------------------
 
     def test_every_example_applies_and_a_port_to_create_needs_no_port_id(self):
-        for name in sorted(os.listdir(EXAMPLES)):
+        for name in sorted(n for n in os.listdir(EXAMPLES) if n.endswith(".yaml")):
             path = os.path.join(EXAMPLES, name)
             for line in self.ok("apply", "-f", path).splitlines():
                 self.assertTrue(line.endswith(" created"), f"{name}: {line}")
@@ -281,7 +281,7 @@ class KubectlAgainstEmulator(e2e.KubectlTestCase):
         self.assertEqual(port["spec"]["restore"], False, "the CRD's default must be applied")
         self.assertEqual(port["spec"]["businessEntityName"], "Example Ltd")
         self.assertEqual(self.get_json("fra-uplink")["spec"]["portId"], "port-fra-1")
-        for name in sorted(os.listdir(EXAMPLES)):
+        for name in sorted(n for n in os.listdir(EXAMPLES) if n.endswith(".yaml")):
             self.ok("delete", "-f", os.path.join(EXAMPLES, name))
         self.assert_not_found("sin-edge")
 

@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "base64.hpp"
+#include "builtin_kind.hpp"
 #include "field_error.hpp"
 #include "meta_docs.hpp"
 #include "status_error.hpp"
@@ -12,70 +13,7 @@
 namespace kubeemu {
 namespace {
 
-// Schema builders. Every object keeps unknown fields: these schemas give `kubectl explain` something to show
-// and catch type mistakes, without the emulator dropping a real field it forgot to declare.
-json object_of(json properties) {
-  return {{"type", "object"},
-          {"x-kubernetes-preserve-unknown-fields", true},
-          {"properties", std::move(properties)}};
-}
-json string_type(const char* description = "") {
-  json s = {{"type", "string"}};
-  if (*description) s["description"] = description;
-  return s;
-}
-json integer_type(const char* format = "int32") {
-  return {{"type", "integer"}, {"format", format}};
-}
-json time_type() {
-  return {{"type", "string"}, {"format", "date-time"}};
-}
-json string_map() {
-  return {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}};
-}
-json object_reference() {
-  return object_of({{"apiVersion", string_type()},
-                    {"fieldPath", string_type()},
-                    {"kind", string_type()},
-                    {"name", string_type()},
-                    {"namespace", string_type()},
-                    {"resourceVersion", string_type()},
-                    {"uid", string_type()}});
-}
-json root_schema(const char* description, json properties) {
-  properties["apiVersion"] = string_type();
-  properties["kind"] = string_type();
-  properties["metadata"] = json{{"type", "object"}};
-  json s = object_of(std::move(properties));
-  s["description"] = description;
-  return s;
-}
-
-PrinterColumn column(const char* name, const char* description, int priority = 0, const char* format = "") {
-  return PrinterColumn{name, "string", format, description, priority, ""};
-}
-PrinterColumn name_column(int priority = 0) {
-  return column("Name", meta_docs::kName, priority, "name");
-}
-PrinterColumn age_column() {
-  return column("Age", meta_docs::kCreationTimestamp);
-}
-
-std::string text(const json& object, const json::json_pointer& at) {
-  if (!object.contains(at)) return "";
-  const json& v = object.at(at);
-  return v.is_string() ? v.get<std::string>() : "";
-}
-std::string name_of(const json& o) {
-  return text(o, "/metadata/name"_json_pointer);
-}
-std::string age_of(const json& o, Clock::time_point now) {
-  return age_since(text(o, "/metadata/creationTimestamp"_json_pointer), now);
-}
-int64_t size_of(const json& o, const char* key) {
-  auto it = o.find(key);
-  return it != o.end() && it->is_object() ? static_cast<int64_t>(it->size()) : 0;
-}
+using namespace builtin;
 
 // validation.IsConfigMapKey, as Secret and ConfigMap validation apply it to every data key.
 void check_data_keys(const json& object, const char* field, std::vector<FieldCause>& causes) {
@@ -110,20 +48,8 @@ void check_base64_map(const json& object, const char* field, const std::string& 
   }
 }
 
-struct BuiltinKind {
-  ResourceType type;
-  RowPrinter printer;
-};
-
 ResourceType core(const char* kind, const char* plural, bool namespaced) {
-  ResourceType t;
-  t.version = "v1";
-  t.kind = kind;
-  t.list_kind = std::string(kind) + "List";
-  t.plural = plural;
-  t.singular = std::string(plural).substr(0, std::string(plural).size() - 1);
-  t.namespaced = namespaced;
-  return t;
+  return kind_of("", "v1", kind, plural, namespaced);
 }
 
 BuiltinKind namespaces() {
@@ -377,8 +303,17 @@ BuiltinKind leases() {
 
 // Discovery order matters: `kubectl get events` resolves to the first group serving "events", core v1.
 const std::vector<BuiltinKind>& registry() {
-  static const std::vector<BuiltinKind> kinds = {namespaces(),  secrets(),   configmaps(),
-                                                 core_events(), events_v1(), leases()};
+  static const std::vector<BuiltinKind> kinds = [] {
+    std::vector<BuiltinKind> all = {namespaces(),  secrets(),   configmaps(),
+                                    core_events(), events_v1(), leases()};
+    for (auto* group : {service_kinds, workload_kinds, rbac_kinds, apiextensions_kinds})
+      for (auto& k : group())
+        all.push_back(std::move(k));
+    // Strategic merge patch merges the lists the schema marks (containers by name …).
+    for (auto& k : all)
+      k.type.merge_keys = merge_keys_of_schema(k.type.openapi_schema);
+    return all;
+  }();
   return kinds;
 }
 

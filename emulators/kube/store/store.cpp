@@ -213,7 +213,7 @@ WriteResult Store::Impl::create(const ResourceType& t, const std::string& url_ns
   meta["creationTimestamp"] = rfc3339_now();
   meta.erase("deletionTimestamp");
   meta.erase("deletionGracePeriodSeconds");
-  if (t.is_crd) meta["generation"] = 1;
+  if (t.is_crd || t.has_generation) meta["generation"] = 1;
   if (is_namespace_type(t)) {
     // What the namespace strategy and admission put on every namespace.
     meta["labels"]["kubernetes.io/metadata.name"] = name;

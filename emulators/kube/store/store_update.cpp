@@ -5,6 +5,7 @@
 #include "object_meta.hpp"
 #include "patching.hpp"
 #include "store_impl.hpp"
+#include "strategic_merge.hpp"
 
 namespace kubeemu {
 namespace {
@@ -133,8 +134,9 @@ WriteResult Store::Impl::update(const ResourceType& t, const std::string& ns, co
     }
   }
 
+  if (t.admit_update && !status_only) t.admit_update(next, old, causes);
   std::vector<std::string> warnings = admit(t, name, next, opts, std::move(causes));
-  if (t.is_crd && !status_only && spec_changed(next, old, t.has_status)) {
+  if ((t.is_crd || t.has_generation) && !status_only && spec_changed(next, old, t.has_status)) {
     next["metadata"]["generation"] = old["metadata"].value("generation", int64_t{0}) + 1;
   }
   // A write that changes nothing stores nothing: same resourceVersion, no watch event.
@@ -204,9 +206,10 @@ WriteResult Store::patch(const ResourceType& t, const std::string& ns, const std
   json patched;
   switch (type) {
     case PatchType::Merge:
-    case PatchType::Strategic:  // built-in kinds only; their strategic patches from client-go are plain
-                                // merges
       patched = apply_merge_patch(old, body);
+      break;
+    case PatchType::Strategic:  // built-in kinds only (refused above for custom resources)
+      patched = apply_strategic_merge_patch(old, body, t.merge_keys);
       break;
     case PatchType::Json:
       patched = apply_json_patch(old, body);

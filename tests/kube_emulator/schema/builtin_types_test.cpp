@@ -33,8 +33,14 @@ TEST(BuiltinTypes, NamesScopesAndDiscoveryOrder) {
   std::vector<std::string> ids;
   for (const auto& t : types)
     ids.push_back(t.group_version() + "/" + t.plural);
-  EXPECT_THAT(ids, ElementsAre("v1/namespaces", "v1/secrets", "v1/configmaps", "v1/events",
-                               "events.k8s.io/v1/events", "coordination.k8s.io/v1/leases"));
+  EXPECT_THAT(
+      ids,
+      ElementsAre("v1/namespaces", "v1/secrets", "v1/configmaps", "v1/events", "events.k8s.io/v1/events",
+                  "coordination.k8s.io/v1/leases", "v1/serviceaccounts", "v1/services", "apps/v1/deployments",
+                  "policy/v1/poddisruptionbudgets", "rbac.authorization.k8s.io/v1/roles",
+                  "rbac.authorization.k8s.io/v1/clusterroles", "rbac.authorization.k8s.io/v1/rolebindings",
+                  "rbac.authorization.k8s.io/v1/clusterrolebindings",
+                  "apiextensions.k8s.io/v1/customresourcedefinitions"));
   const ResourceType& ns = type_of("", "namespaces");
   EXPECT_FALSE(ns.namespaced);
   EXPECT_TRUE(ns.has_status);
