@@ -25,6 +25,13 @@ struct EventfulReason {
   EventKind kind;
   std::string_view event_reason;
 };
+
+// One message per deletion stage, whether the call was just sent or the cloud still shows the stage before:
+// a message that changed from one poll to the next would be a status write that tells nobody anything.
+constexpr const char* kTerminatingMessage =
+    "TerminatePort sent; waiting for the port to reach the recycle bin";
+constexpr const char* kDestroyingMessage = "DestroyPort sent; waiting for the port to be DESTROYED";
+
 constexpr std::array<EventfulReason, 23> kEventfulReasons{{
     {"PortRecycled", EventKind::Normal, "PortRecycled"},
     {"PortDestroyed", EventKind::Normal, "PortDestroyed"},
@@ -142,6 +149,12 @@ Plan Decision::run(const std::optional<Observation>& observation, const std::opt
   const auto& operation = resource_.status.last_operation;
   const bool stale = observation && operation && operation->time &&
                      to_status_precision(observation->observed_at) <= *operation->time;
+  if (stale || !observation) {
+    // Nothing new is known of the port: nothing is written either (not even the identity, a new generation or
+    // a first Pending) — the write that follows the observation carries all of it, so adoption costs one
+    // status write and the first reconcile of a deletion none.
+    plan_.status = resource_.status;
+  }
   if (stale) {
     // Status times have whole seconds: a look taken within the second of the mutation cannot be told apart
     // from one taken before it, so the next look waits for the following second instead of looping.
@@ -153,10 +166,6 @@ Plan Decision::run(const std::optional<Observation>& observation, const std::opt
   }
   if (!observation || stale) {
     plan_.action = CloudAction::ObservePort;
-    if (!plan_.status.phase) {
-      phase(Phase::Pending);
-      ready("Unknown", "Observing", "the port has not been observed yet");
-    }
     return finish();
   }
   spec_pending_ = false;
@@ -189,6 +198,14 @@ void Decision::observed(const Observation& observation) {
 
 Plan Decision::finish() {
   if (spec_pending_) plan_.status.observed_generation = resource_.status.observed_generation;
+  // status.portStatus alone is not worth a write: between phase changes it may lag the cloud (RECYCLED while
+  // the port is DESTROYING), and the next write that carries news brings it up to date. Everything that
+  // steers a decision (phase, lastOperation, stage times, conditions) is written as soon as it changes.
+  if (plan_.status.port_status != resource_.status.port_status) {
+    PortResourceStatus lagging = plan_.status;
+    lagging.port_status = resource_.status.port_status;
+    if (lagging == resource_.status) plan_.status = lagging;
+  }
   for (const char* type : {kReady, kSynced}) {
     const auto* before = resource_.status.condition(type);
     const auto* after = plan_.status.condition(type);
@@ -449,7 +466,7 @@ void Decision::terminate() {
   phase(Phase::Terminating);
   plan_.status.terminate_requested_at = now_;
   plan_.status.last_operation = LastOperation{kTerminatePort, "", "", now_};
-  ready("False", "Terminating", "TerminatePort sent; waiting for the port to reach the recycle bin");
+  ready("False", "Terminating", kTerminatingMessage);
   requeue(settings().poll_interval);
 }
 
@@ -458,7 +475,7 @@ void Decision::destroy() {
   phase(Phase::Destroying);
   plan_.status.destroy_requested_at = now_;
   plan_.status.last_operation = LastOperation{kDestroyPort, "", "", now_};
-  ready("False", "Destroying", "DestroyPort sent; waiting for DESTROYED");
+  ready("False", "Destroying", kDestroyingMessage);
   requeue(settings().poll_interval);
 }
 
@@ -494,7 +511,7 @@ void Decision::deleting(const Observation& observation) {
         return;
       }
       if (mutation_in_flight(kTerminatePort)) {
-        wait(Phase::Terminating, "Terminating", "TerminatePort accepted; the port is still RUNNING",
+        wait(Phase::Terminating, "Terminating", kTerminatingMessage,
              resource_.status.terminate_requested_at.value_or(deletion_start));
         return;
       }
@@ -521,7 +538,7 @@ void Decision::deleting(const Observation& observation) {
         return;
       }
       if (mutation_in_flight(kDestroyPort)) {
-        wait(Phase::Destroying, "Destroying", "DestroyPort accepted; the port is still RECYCLED",
+        wait(Phase::Destroying, "Destroying", kDestroyingMessage,
              resource_.status.destroy_requested_at.value_or(deletion_start));
         return;
       }
@@ -537,7 +554,9 @@ void Decision::deleting(const Observation& observation) {
       destroy();
       return;
     case PortStatus::Destroying:
-      wait(Phase::Destroying, "Destroying", "the port is DESTROYING",
+      // Our DestroyPort: the same text as while it was on its way. Otherwise it was destroyed elsewhere.
+      wait(Phase::Destroying, "Destroying",
+           resource_.status.destroy_requested_at ? kDestroyingMessage : "the port is DESTROYING",
            resource_.status.destroy_requested_at.value_or(deletion_start));
       return;
     case PortStatus::Creating:

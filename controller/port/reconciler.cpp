@@ -118,12 +118,14 @@ runtime::ReconcileResult Reconciler::reconcile(const std::string& key, const std
   if (plan.action == CloudAction::ObservePort) {
     // Stale only because of our own mutation, with the next poll already planned: wait for it rather than
     // spend a DescribePorts call on a cloud that has had no time to move (our own status write coming back
-    // through the watch lands here).
-    if (!observation && deps_.observer.latest(key, port_id)) {
+    // through the watch lands here). Not when the look is stale for another reason (a deletion that began
+    // since), nor with a decided status still to write.
+    const auto latest = observation ? std::nullopt : deps_.observer.latest(key, port_id);
+    if (latest && plan.status == stored) {
       std::lock_guard lock(mutex_);
       const auto it = keys_.find(key);
-      if (it != keys_.end() && it->second.mutated_at && it->second.due_at && *it->second.due_at > now &&
-          plan.status == resource.status) {
+      if (it != keys_.end() && it->second.mutated_at && latest->observed_at <= *it->second.mutated_at &&
+          it->second.due_at && *it->second.due_at > now) {
         return runtime::ReconcileResult{
             std::chrono::duration_cast<std::chrono::nanoseconds>(*it->second.due_at - now)};
       }

@@ -62,7 +62,7 @@ std::vector<Row> rows() {
       {"live_no_finalizer_even_when_observed", live_resource(D, false), seen("RUNNING", o),
        expect(kNone, std::nullopt, "", "", kAdd, 0ms, 0ms)},
       {"live_unobserved_observes", live_resource(), std::nullopt,
-       expect(kObserve, Phase::Pending, "Observing", "", kKeep)},
+       expect(kObserve, std::nullopt, "", "", kKeep)},
       {"live_running_is_ready", live_resource(), seen("RUNNING", o),
        expect(kNone, Phase::Ready, "PortRunning", "Observed", kKeep, kResync, kResync)},
       {"live_running_prepaid_is_ready", live_resource(),
@@ -137,7 +137,7 @@ std::vector<Row> rows() {
 
       // Delete: observe first, never act on what is not observed.
       {"delete_unobserved_observes", deleting_resource(), std::nullopt,
-       expect(kObserve, Phase::Pending, "", "", kKeep)},
+       expect(kObserve, std::nullopt, "", "", kKeep)},
       {"delete_stale_recycled_observes_again",
        with_operation(deleting_resource(), "TerminatePort", "", now() - 30s), seen("RECYCLED", now() - 40s),
        expect(kObserve, std::nullopt, "", "", kKeep)},
@@ -307,6 +307,54 @@ TEST(Decide, TerminatePlanRecordsTheStageAndOperation) {
   EXPECT_EQ(plan.status.last_operation->time, now());
   EXPECT_EQ(plan.status.terminate_requested_at, now());
   EXPECT_EQ(plan.status.observed_generation, 2);
+}
+
+// DESIGN principle 5 and issue 7 (at most 5 writes per deletion): while the cloud lags — RUNNING after an
+// accepted TerminatePort, RECYCLED and then DESTROYING after an accepted DestroyPort — each decision leaves
+// the status as it is; only the four phase changes (and a new generation, a portStatus) are written, and
+// only with them.
+TEST(Decide, WaitingOutTheCloudsLagChangesNoStatus) {
+  PortResource resource = deleting_resource();
+  resource.status.observed_generation = 1;  // the deletion gave the resource a new generation (2)
+  int writes = 0;
+  Time at = now();
+  // Decides at `at` from the port seen `status` just before, and takes the plan's status as written.
+  auto step = [&](const std::string& status) {
+    Plan plan = decide(resource, seen(status, at - 500ms), DecideInput{at, kSettings});
+    if (plan.action == CloudAction::TerminatePort || plan.action == CloudAction::DestroyPort) {
+      record_mutation_outcome(plan, resource, MutationOutcome{.accepted = true, .request_id = "req-1"});
+    }
+    if (plan.status != resource.status) ++writes;
+    resource.status = plan.status;
+    at += 5s;
+    return plan;
+  };
+  const Plan unobserved = decide(resource, std::nullopt, DecideInput{at, kSettings});
+  EXPECT_EQ(unobserved.action, CloudAction::ObservePort);
+  EXPECT_EQ(unobserved.status, resource.status) << "a new generation alone is not written";
+
+  EXPECT_EQ(step("RUNNING").action, CloudAction::TerminatePort);
+  EXPECT_EQ(resource.status.observed_generation, 2) << "the new generation goes with the Terminating write";
+  const PortResourceStatus terminating = resource.status;
+  for (int poll = 0; poll < 3; ++poll) {
+    EXPECT_EQ(step("RUNNING").action, CloudAction::None);
+    EXPECT_EQ(resource.status, terminating) << "poll " << poll << " after TerminatePort";
+  }
+  EXPECT_EQ(step("RECYCLED").action, CloudAction::None);
+  EXPECT_EQ(resource.status.phase, Phase::Recycled);
+  EXPECT_EQ(step("RECYCLED").action, CloudAction::DestroyPort);
+  const PortResourceStatus destroying = resource.status;
+  EXPECT_EQ(destroying.phase, Phase::Destroying);
+  for (const char* lagging : {"RECYCLED", "DESTROYING", "DESTROYING"}) {
+    EXPECT_EQ(step(lagging).action, CloudAction::None);
+    EXPECT_EQ(resource.status, destroying) << lagging << " after DestroyPort";
+  }
+  EXPECT_EQ(resource.status.port_status, "RECYCLED") << "portStatus lags until the next phase change";
+  const Plan last = step("DESTROYED");
+  EXPECT_EQ(last.finalizer, FinalizerChange::Remove);
+  EXPECT_EQ(resource.status.phase, Phase::Destroyed);
+  EXPECT_EQ(resource.status.port_status, "DESTROYED") << "the phase change brings portStatus up to date";
+  EXPECT_EQ(writes, 4) << "Terminating, Recycled, Destroying, Destroyed";
 }
 
 TEST(Decide, PrepaidMessageSaysWhenAndHowToRelease) {
@@ -494,8 +542,11 @@ TEST(DecideSweep, InvariantsHoldForEveryCombination) {
                 plan.action != CloudAction::ModifyPort && plan.action != CloudAction::RenewPort)
         << to_string(plan.action);
     if (r.has_finalizer() && r.invalid_spec.empty() &&
-        !(r.deleting() && r.spec.deletion_policy == DeletionPolicy::Orphan)) {
-      EXPECT_EQ(plan.status.port_id, "port-1") << "adoption records the identity in status.portId";
+        !(r.deleting() && r.spec.deletion_policy == DeletionPolicy::Orphan) && plan.status != r.status) {
+      EXPECT_EQ(plan.status.port_id, "port-1") << "adoption records the identity in every status it writes";
+    }
+    if (plan.action == CloudAction::ObservePort) {
+      EXPECT_EQ(plan.status, r.status) << "nothing new is known of the port: nothing to write";
     }
     if (plan.action == CloudAction::DestroyPort) {
       EXPECT_TRUE(observed(c.observation, "RECYCLED"));

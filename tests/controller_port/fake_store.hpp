@@ -2,8 +2,8 @@
 // An in-memory stand-in for the API server and the informer cache, with the semantics the reconciler relies
 // on: a status merge patch, guarded finalizer changes, an object with a deletionTimestamp going away when its
 // last finalizer does, resourceVersion bumps, a status write guarded by the resourceVersion (409 when the
-// object moved since it was read), and a record of every write and Event. Writes can be made to fail, and
-// the cache can be made to lag behind the server.
+// object moved since it was read), and a record of every write (what it was, and the status fields it
+// changed) and Event. Writes can be made to fail, and the cache can be made to lag behind the server.
 
 #include <functional>
 #include <map>
@@ -26,6 +26,13 @@ class FakeStore final : public ResourceStore {
     EventKind kind;
     std::string reason;
     std::string message;
+  };
+  // One write to the server, as the API server would count it (Events aside).
+  struct Write {
+    std::string what;                   // "finalizer added" | "status" | "finalizer removed"
+    std::string phase{};                // status: the phase after the write
+    std::vector<std::string> fields{};  // status: the top-level status fields the write changed
+    friend bool operator==(const Write&, const Write&) = default;
   };
 
   void put(const nlohmann::json& object) {
@@ -58,6 +65,11 @@ class FakeStore final : public ResourceStore {
   std::vector<std::string> phases_written(const std::string& key) {
     std::lock_guard lock(mutex_);
     return phases_[key];
+  }
+  // Every write to `key`, in order.
+  std::vector<Write> writes(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    return writes_[key];
   }
   int conflicts() {
     std::lock_guard lock(mutex_);
@@ -105,7 +117,12 @@ class FakeStore final : public ResourceStore {
     }
     cached_.erase(key_of(object));
     nlohmann::json current = stored.value("status", nlohmann::json::object());
-    current.merge_patch(status_merge_patch(current, to_json(status)));
+    const nlohmann::json patch = status_merge_patch(current, to_json(status));
+    Write write{"status", status.phase ? std::string(to_string(*status.phase)) : std::string(), {}};
+    for (const auto& [field, value] : patch.items())
+      write.fields.push_back(field);
+    writes_[key_of(object)].push_back(std::move(write));
+    current.merge_patch(patch);
     stored["status"] = current;
     bump(stored);
     ++status_writes_;
@@ -122,6 +139,7 @@ class FakeStore final : public ResourceStore {
     auto& stored = objects_.at(key_of(object));
     stored["metadata"]["finalizers"].push_back(kFinalizer);
     bump(stored);
+    writes_[key_of(object)].push_back(Write{"finalizer added"});
     return stored;
   }
   void remove_finalizer(const nlohmann::json& object) override {
@@ -135,6 +153,7 @@ class FakeStore final : public ResourceStore {
       if (f != kFinalizer) kept.push_back(f);
     }
     finalizers = kept;
+    writes_[key_of(object)].push_back(Write{"finalizer removed"});
     if (kept.empty() && it->second["metadata"].contains("deletionTimestamp")) {
       objects_.erase(it);
     } else {
@@ -157,6 +176,7 @@ class FakeStore final : public ResourceStore {
   std::map<std::string, nlohmann::json> objects_;
   std::map<std::string, nlohmann::json> cached_;  // lagging cache entries (freeze_cache)
   std::map<std::string, std::vector<std::string>> phases_;
+  std::map<std::string, std::vector<Write>> writes_;
   std::vector<Event> events_;
   int status_writes_ = 0;
   int failing_status_writes_ = 0;
