@@ -101,7 +101,8 @@ void Informer::run(const std::stop_token& stop) {
 }
 
 std::optional<std::string> Informer::list_and_replace(const std::stop_token& stop) {
-  std::vector<json> items;
+  // Each page is turned into cache entries as it arrives: the whole collection is never held as JSON trees.
+  std::vector<detail::InformerCache::Entry> items;
   std::string continue_token;
   std::string version;
   do {
@@ -125,18 +126,19 @@ std::optional<std::string> Informer::list_and_replace(const std::stop_token& sto
       for (json& item : page["items"]) {
         if (!item.contains("kind") && !kind.empty()) item["kind"] = kind;
         if (!item.contains("apiVersion") && !api_version.empty()) item["apiVersion"] = api_version;
-        items.push_back(std::move(item));
+        items.push_back(detail::InformerCache::entry_of(item));
       }
     }
     version = text_at(page, "/metadata/resourceVersion");
     continue_token = text_at(page, "/metadata/continue");
   } while (!continue_token.empty());
 
-  const std::vector<std::string> changed = cache_.replace(items);
+  const std::size_t listed = items.size();
+  const std::vector<std::string> changed = cache_.replace_entries(std::move(items));
   if (synced_.exchange(true)) {
     ++relists_;
     log("info", "re-listed",
-        {{"objects", std::to_string(items.size())},
+        {{"objects", std::to_string(listed)},
          {"changed", std::to_string(changed.size())},
          {"resourceVersion", version}});
   }
