@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo: builds the operator and both emulators, starts them on 127.0.0.1, applies the manifests in examples/
 # with kubectl (four adopt existing ports, examples/new-port.yaml has the operator create one), prints the phases live
-# as `kubectl get zports -w` shows them until every port is Ready, changes the created port's remarks with kubectl
+# as `kubectl get zports -w` shows them until every port is Ready, prints `kubectl get zports` and
+# `kubectl get zenlayer` (the printer columns, short name and category), changes the created port's remarks with kubectl
 # patch and shows the change applied, deletes them all (phases live again), then a summary (ports created and
 # destroyed, Zenlayer API calls, violations, time). The cloud's asynchronous steps take 1.5 s each here so the phases
 # are visible. Nothing reaches the real cloud.
@@ -101,9 +102,18 @@ for _ in $(seq 150); do
 done
 stop_watching
 echo
-echo "\$ kubectl get zports"
-kubectl get zports
+echo "\$ kubectl get zports      # short name; columns PORT-ID, PHASE, PORT-STATUS, READY, AGE"
+listing=$(kubectl get zports)
+echo "$listing"
 [ "$ready" -eq 5 ] || fail_with_log "not every port became Ready"
+for column in PORT-ID PHASE PORT-STATUS READY AGE; do
+  head -1 <<<"$listing" | grep -qw -- "$column" || fail_with_log "kubectl get zports shows no $column column"
+done
+echo "\$ kubectl get zenlayer    # the category zenlayer: every kind of the operator"
+by_category=$(kubectl get zenlayer)
+echo "$by_category"
+[ "$(tail -n +2 <<<"$by_category" | grep -c .)" -eq 5 ] ||
+  fail_with_log "kubectl get zenlayer does not list the five ZenlayerPorts"
 created=$(kubectl get zport sin-edge -o jsonpath='{.status.portId}')
 echo "sin-edge was created as $created: $(admin GET ports | /usr/bin/python3 -c '
 import json, sys
