@@ -15,24 +15,24 @@ import json
 import re
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import textwrap
 import time
 import unittest
-import urllib.error
 import urllib.request
 
 import yaml
 
 import chart_support as cs
-from chart_support import NAMESPACE, Options, Render, sets
+from chart_support import Options, Render, sets
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "kube_e2e"))
-import e2e_support  # noqa: E402  (needs the path above)
+sys.path.insert(0, os.path.join(HERE, "..", "operator_e2e"))
+import e2e_support  # noqa: E402  (needs the paths above)
+from operator_support import free_port, http_get, wait_until  # noqa: E402
 
 # The fields kubectl apply sends that an API server may change (or add) on the way; the rest must read back equal.
 SERVER_FIELDS = ("uid", "resourceVersion", "generation", "creationTimestamp", "managedFields")
@@ -63,33 +63,6 @@ def contains(actual, expected, path=""):
     if actual != expected:
         return f"{path}: expected {expected!r}, got {actual!r}"
     return None
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http_get(url):
-    try:
-        with urllib.request.urlopen(url, timeout=5) as reply:
-            return reply.status, reply.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode(errors="replace")
-    except (urllib.error.URLError, ConnectionError, socket.timeout):
-        return 0, ""
-
-
-def wait_until(predicate, timeout, message):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
-        time.sleep(0.1)
 
 
 class ChartApplyCase(unittest.TestCase):
@@ -277,7 +250,7 @@ class OperatorFromTheDeployment(ChartApplyCase):
                     raise AssertionError(f"operator exited {process.returncode}: {f.read()[-3000:]}")
             return http_get(url)[0] == 200
 
-        wait_until(ready, 30, f"{url} to answer 200")
+        wait_until(ready, 30, message=f"{url} to answer 200")
         live = container["livenessProbe"]["httpGet"]
         self.assertEqual(http_get(f"http://127.0.0.1:{ports[live['port']]}{live['path']}")[0], 200)
         status, metrics = http_get(f"http://127.0.0.1:{ports['metrics']}/metrics")
@@ -300,7 +273,7 @@ class OperatorFromTheDeployment(ChartApplyCase):
         process, log_path = self.run_operator_from(deployment, namespace)
 
         # Leader election on (two replicas): the Lease the chart names, in the release namespace.
-        lease = wait_until(lambda: self._lease(namespace, "live-zenlayer-port-operator"), 20, "the Lease")
+        lease = wait_until(lambda: self._lease(namespace, "live-zenlayer-port-operator"), 20, message="the Lease")
         self.assertTrue(lease["spec"]["holderIdentity"])
 
         # A port in the watched namespace with the shard's label is adopted with the mounted credentials; one
@@ -313,7 +286,7 @@ class OperatorFromTheDeployment(ChartApplyCase):
                 "apiVersion": "sdn.zenlayer.com/v1alpha1", "kind": "ZenlayerPort",
                 "metadata": {"name": name, "namespace": ns, "labels": labels},
                 "spec": {"portId": port_id, "deletionPolicy": "Orphan"}}))
-        wait_until(lambda: self._phase(watched, "mine") == "Ready", 30, "the adopted port to be Ready")
+        wait_until(lambda: self._phase(watched, "mine") == "Ready", 30, message="the adopted port to be Ready")
         time.sleep(1.0)
         self.assertIsNone(self._phase(watched, "other-shard"))
         self.assertIsNone(self._phase("default", "elsewhere"))

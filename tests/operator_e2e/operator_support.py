@@ -111,6 +111,17 @@ def wait_until(predicate, timeout, interval=0.1, message="condition"):
         time.sleep(interval)
 
 
+def http_get(url):
+    """GET: (status, body text), status 0 when nothing answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as reply:
+            return reply.status, reply.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(errors="replace")
+    except (urllib.error.URLError, ConnectionError, socket.timeout):
+        return 0, ""
+
+
 def http_json(method, url, body=None, timeout=10, content_type="application/json"):
     """One HTTP call; returns (status, decoded JSON or None). HTTP errors are returned, not raised."""
     data = json.dumps(body).encode() if body is not None else None
@@ -229,14 +240,7 @@ class Operator:
 
     def get(self, path, port=None):
         """GET on the health (default) or metrics server: (status, body text), status 0 when unreachable."""
-        url = f"http://127.0.0.1:{port or self.health_port}{path}"
-        try:
-            with urllib.request.urlopen(url, timeout=5) as reply:
-                return reply.status, reply.read().decode()
-        except urllib.error.HTTPError as e:
-            return e.code, e.read().decode(errors="replace")
-        except (urllib.error.URLError, ConnectionError, socket.timeout):
-            return 0, ""
+        return http_get(f"http://127.0.0.1:{port or self.health_port}{path}")
 
     def metrics(self):
         status, body = self.get("/metrics", self.metrics_port)

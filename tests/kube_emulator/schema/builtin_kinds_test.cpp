@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "builtin_type_of.hpp"
 #include "builtin_types.hpp"
 #include "table.hpp"
 
@@ -12,14 +13,8 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-const Clock::time_point kNow = *parse_rfc3339("2026-11-23T12:00:00Z");
-
-const ResourceType& type_of(const std::string& group, const std::string& plural) {
-  static const std::vector<ResourceType> types = builtin_types();
-  for (const auto& t : types)
-    if (t.group == group && t.plural == plural) return t;
-  throw std::runtime_error("no built-in " + plural);
-}
+using test_support::kNow;
+using test_support::type_of;
 
 json deployment(const json& selector_labels, const json& template_labels) {
   return {
