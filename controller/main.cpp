@@ -22,6 +22,7 @@
 #include "runtime/process_metrics.hpp"
 #include "runtime/signals.hpp"
 #include "runtime/work_queue.hpp"
+#include "zenlayer/cpprest_transport.hpp"
 #include "zenlayer/credentials.hpp"
 
 namespace {
@@ -34,6 +35,10 @@ constexpr int kExitLeadershipLost = 1;
 // How often the files of --zenlayer-credentials-dir are read again: the kubelet updates a mounted Secret
 // within a minute or so; a few seconds more is nothing, and the files are not read per call.
 constexpr auto kCredentialsRecheck = std::chrono::seconds(5);
+
+// cpprest's I/O threads only carry bytes and continuations; the workers wait on them. Two are enough for
+// thousands of calls a second, and 40 (its default) cost a wake-up storm on a two-core node.
+constexpr std::size_t kCpprestThreads = 2;
 
 port::OperatorCredentials operator_credentials(const OperatorFlags& flags) {
   if (flags.zenlayer_credentials_dir)
@@ -197,6 +202,8 @@ int main(int argc, char** argv) {
     return kExitBadConfiguration;
   }
   const auto& flags = std::get<OperatorFlags>(parsed);
+  // After the signal mask is set: the pool's threads start now and inherit it.
+  zenlayer::size_cpprest_thread_pool(kCpprestThreads);
   runtime::configure_logging(flags.log_format, flags.log_level);
   try {
     return run(flags, stop);

@@ -9,13 +9,21 @@
 
 namespace zpo::port {
 
-PortObserver::PortObserver(ObserverHooks hooks, std::chrono::milliseconds batch_window)
-    : hooks_(std::move(hooks)), window_(batch_window) {}
+PortObserver::PortObserver(ObserverHooks hooks, std::chrono::milliseconds batch_window,
+                           std::chrono::milliseconds max_hold)
+    : hooks_(std::move(hooks)), window_(batch_window), max_hold_(max_hold) {}
 
 void PortObserver::request(const std::string& key, const std::string& port_id, const CloudAccess& access) {
+  const Time now = hooks_.clock();
   {
     std::lock_guard lock(mutex_);
-    pending_[key] = Request{port_id, access};
+    ++arrivals_;
+    const auto [it, asked] = pending_.try_emplace(key, Request{port_id, access, now});
+    if (!asked) {
+      // Asked again before being described: the same request, still as old as the first ask.
+      it->second.port_id = port_id;
+      it->second.access = access;
+    }
   }
   wake_.notify_all();
 }
@@ -49,27 +57,50 @@ std::size_t PortObserver::stored() const {
 }
 
 std::size_t PortObserver::observe_round(const std::stop_token& stop, std::chrono::milliseconds max_wait) {
+  bool arrivals_paused = false;
   {
     std::unique_lock lock(mutex_);
     if (!wake_.wait_for(lock, stop, max_wait, [&] { return !pending_.empty(); })) return 0;
     // Let the batch fill: the reconciles that asked together (a resync, a mass deletion) share the calls.
+    const std::uint64_t before = arrivals_;
     wake_.wait_for(lock, stop, window_, [] { return false; });
+    // Without a window there is nothing to wait for company with.
+    arrivals_paused = arrivals_ == before || window_.count() == 0;
   }
   if (stop.stop_requested()) return 0;
-  return observe_pending(stop);
+  return describe(take_ready(false, arrivals_paused), stop);
 }
 
 std::size_t PortObserver::observe_pending(const std::stop_token& stop) {
-  std::map<std::string, std::vector<std::pair<std::string, Request>>> by_account;
-  {
-    std::lock_guard lock(mutex_);
-    for (auto& [key, request] : pending_)
-      by_account[request.access.identity].emplace_back(key, request);
-    pending_.clear();
+  return describe(take_ready(true, true), stop);
+}
+
+PortObserver::Batch PortObserver::take_ready(bool all, bool arrivals_paused) {
+  const Time now = hooks_.clock();
+  Batch by_account;
+  std::lock_guard lock(mutex_);
+  for (auto& [key, request] : pending_)
+    by_account[request.access.identity].emplace_back(key, request);
+  for (auto& [identity, group] : by_account) {
+    const std::size_t full = group.size() - group.size() % zenlayer::kMaxPortIdsPerDescribe;
+    if (all || arrivals_paused || full == group.size()) continue;
+    // Oldest first: the youngest requests are the ones that wait for the next round.
+    std::stable_sort(group.begin(), group.end(),
+                     [](const auto& a, const auto& b) { return a.second.asked_at < b.second.asked_at; });
+    if (now - group[full].second.asked_at < max_hold_) group.resize(full);
   }
+  for (const auto& [identity, group] : by_account) {
+    for (const auto& [key, request] : group)
+      pending_.erase(key);
+  }
+  return by_account;
+}
+
+std::size_t PortObserver::describe(const Batch& batch, const std::stop_token& stop) {
   std::size_t calls = 0;
-  for (const auto& [identity, group] : by_account)
-    calls += describe_group(group, stop);
+  for (const auto& [identity, group] : batch) {
+    if (!group.empty()) calls += describe_group(group, stop);
+  }
   return calls;
 }
 

@@ -3,9 +3,14 @@
 // the observer gathers what is asked for during a short window, makes one DescribePorts call per account and
 // per 100 ports, keeps the result per key, and hands every asking key back to the work queue. 1,000 ports
 // waiting on the cloud thus cost 10 calls per poll round, not 1,000.
+//
+// Calls go out full. While requests keep arriving (thousands of ports polled on their own jittered
+// schedules), a partial last batch waits for company, at most `max_hold`; once arrivals pause it goes at
+// once, so a lone port is not held back.
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -27,7 +32,8 @@ struct ObserverHooks {
 
 class PortObserver {
  public:
-  PortObserver(ObserverHooks hooks, std::chrono::milliseconds batch_window);
+  PortObserver(ObserverHooks hooks, std::chrono::milliseconds batch_window,
+               std::chrono::milliseconds max_hold = std::chrono::seconds(1));
 
   // Asks for a fresh observation of `port_id` for `key`. Asking again before it is made is the same request.
   void request(const std::string& key, const std::string& port_id, const CloudAccess& access);
@@ -39,8 +45,9 @@ class PortObserver {
   // The key is gone: its request and observation are dropped.
   void forget(const std::string& key);
 
-  // Waits up to `max_wait` for a request, lets the batch window fill, then observes everything asked for.
-  // Returns the number of DescribePorts calls made.
+  // Waits up to `max_wait` for a request, lets the batch window fill, then observes every full batch, and
+  // the rest when arrivals paused during the window or its oldest request has waited `max_hold`. Returns the
+  // number of DescribePorts calls made.
   std::size_t observe_round(const std::stop_token& stop, std::chrono::milliseconds max_wait);
   // Observes everything asked for so far, now.
   std::size_t observe_pending(const std::stop_token& stop);
@@ -52,7 +59,12 @@ class PortObserver {
   struct Request {
     std::string port_id{};
     CloudAccess access{};
+    Time asked_at{};  // the first ask since the key was last described
   };
+  using Batch = std::map<std::string, std::vector<std::pair<std::string, Request>>>;  // by account
+  // Takes the pending requests to describe now (see observe_round); `all` takes every one.
+  Batch take_ready(bool all, bool arrivals_paused);
+  std::size_t describe(const Batch& batch, const std::stop_token& stop);
   struct Stored {
     std::string port_id{};
     Observation observation{};
@@ -68,9 +80,11 @@ class PortObserver {
 
   const ObserverHooks hooks_;
   const std::chrono::milliseconds window_;
+  const std::chrono::milliseconds max_hold_;
   mutable std::mutex mutex_;
   std::condition_variable_any wake_;
   std::map<std::string, Request> pending_{};      // by key
+  std::uint64_t arrivals_ = 0;                    // requests ever made
   std::map<std::string, Stored> observations_{};  // by key
 };
 

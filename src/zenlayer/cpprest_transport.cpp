@@ -10,6 +10,7 @@
 #include "zenlayer/cpprest_transport.hpp"
 
 #include <cpprest/http_client.h>
+#include <pplx/threadpool.h>
 #include <strings.h>
 
 #include <boost/asio/ssl.hpp>
@@ -117,6 +118,10 @@ class CpprestTransport final : public Transport {
 };
 
 }  // namespace
+
+void size_cpprest_thread_pool(std::size_t threads) {
+  crossplat::threadpool::initialize_with_threads(threads);
+}
 
 std::shared_ptr<Transport> make_cpprest_transport(const TransportOptions& options) {
   return std::make_shared<CpprestTransport>(options);

@@ -3,6 +3,7 @@
 // cpprest_transport.cpp.
 
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -23,5 +24,10 @@ struct TransportOptions {
 };
 
 std::shared_ptr<Transport> make_cpprest_transport(const TransportOptions& options);
+
+// Sizes cpprest's shared I/O thread pool (its default is 40 threads). Call once, from main, before any
+// transport exists: every exchange hops between these threads, so on a small machine a large idle pool costs
+// CPU in wake-ups and context switches, not throughput.
+void size_cpprest_thread_pool(std::size_t threads);
 
 }  // namespace zenlayer

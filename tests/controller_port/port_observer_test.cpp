@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <thread>
 
 #include "fake_cloud.hpp"
 #include "port_fixtures.hpp"
@@ -132,6 +133,48 @@ TEST_F(ObserverTest, RoundWaitsForARequestThenTheWindow) {
   stop.request_stop();
   windowed.request("ns/a", "port-1", access);
   EXPECT_EQ(windowed.observe_round(stop.get_token(), std::chrono::seconds(5)), 0u) << "stopping: no call";
+}
+
+// While reconciles keep asking, a partial batch waits for company (up to max_hold); full ones go at once.
+TEST_F(ObserverTest, APartialBatchWaitsWhileRequestsKeepArriving) {
+  PortObserver held{
+      ObserverHooks{[this](const std::string& key) { notified.insert(key); }, [this] { return now; },
+                    [this](std::size_t ids) { batch_sizes.push_back(ids); }},
+      std::chrono::milliseconds(300), std::chrono::seconds(1)};
+  auto ask = [&](int from, int to) {
+    for (int i = from; i < to; ++i)
+      held.request("ns/r" + std::to_string(i), "port-" + std::to_string(i), access);
+  };
+  // One round in which a request arrives during the window.
+  auto round_with_arrival = [&](int key) {
+    std::jthread late([&, key] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(30));
+      ask(key, key + 1);
+    });
+    return held.observe_round({}, std::chrono::seconds(5));
+  };
+  ask(0, 150);
+  EXPECT_EQ(round_with_arrival(150), 1u);
+  EXPECT_EQ(batch_sizes, (std::vector<std::size_t>{100}));
+  EXPECT_EQ(held.pending(), 51u) << "the youngest 51 wait";
+  EXPECT_EQ(notified.count("ns/r0"), 1u) << "the oldest go first";
+
+  // Asked again, the waiting ones are still as old as their first ask: once that is max_hold ago, the partial
+  // batch goes.
+  now += std::chrono::milliseconds(600);
+  for (int i = 0; i <= 150; ++i) {
+    if (notified.count("ns/r" + std::to_string(i)) == 0) ask(i, i + 1);
+  }
+  EXPECT_EQ(held.pending(), 51u);
+  now += std::chrono::milliseconds(500);
+  EXPECT_EQ(round_with_arrival(151), 1u);
+  EXPECT_EQ(batch_sizes, (std::vector<std::size_t>{100, 52}));
+  EXPECT_EQ(held.pending(), 0u);
+
+  // Arrivals paused during the window: a lone request goes at once.
+  ask(200, 201);
+  EXPECT_EQ(held.observe_round({}, std::chrono::seconds(5)), 1u);
+  EXPECT_EQ(batch_sizes.back(), 1u);
 }
 
 }  // namespace

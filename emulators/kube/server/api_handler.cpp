@@ -219,7 +219,8 @@ ApiOutcome ApiHandler::dispatch(const ApiRequest& request) {
   const ResourcePath& p = route.resource;
   const ResourceType* found = store_.find_type(p.group, p.version, p.plural);
   if (found == nullptr) throw unknown_path();
-  const ResourceType type = *found;
+  // Types are all registered before the server starts, and map nodes never move: no copy is needed.
+  const ResourceType& type = *found;
   if (!type.namespaced && !p.ns.empty()) throw unknown_path();
   if (type.namespaced && p.ns.empty() && !p.name.empty()) throw unknown_path();
   if (!p.subresource.empty() && (p.subresource != "status" || !type.has_status || p.name.empty())) {
