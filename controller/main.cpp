@@ -36,8 +36,8 @@ constexpr int kExitLeadershipLost = 1;
 // within a minute or so; a few seconds more is nothing, and the files are not read per call.
 constexpr auto kCredentialsRecheck = std::chrono::seconds(5);
 
-// cpprest's I/O threads only carry bytes and continuations; the workers wait on them. Two are enough for
-// thousands of calls a second, and 40 (its default) cost a wake-up storm on a two-core node.
+// cpprest's I/O threads only carry bytes and continuations; the workers wait on them. Two keep up with the
+// 10,000-port benchmark (bench/operator); 40 (cpprest's default) cost wake-ups and context switches.
 constexpr std::size_t kCpprestThreads = 2;
 
 port::OperatorCredentials operator_credentials(const OperatorFlags& flags) {
