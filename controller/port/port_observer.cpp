@@ -68,14 +68,14 @@ std::size_t PortObserver::observe_round(const std::stop_token& stop, std::chrono
     arrivals_paused = arrivals_ == before || window_.count() == 0;
   }
   if (stop.stop_requested()) return 0;
-  return describe(take_ready(false, arrivals_paused), stop);
+  return describe(take_ready(arrivals_paused), stop);
 }
 
 std::size_t PortObserver::observe_pending(const std::stop_token& stop) {
-  return describe(take_ready(true, true), stop);
+  return describe(take_ready(true), stop);
 }
 
-PortObserver::Batch PortObserver::take_ready(bool all, bool arrivals_paused) {
+PortObserver::Batch PortObserver::take_ready(bool everything) {
   const Time now = hooks_.clock();
   Batch by_account;
   std::lock_guard lock(mutex_);
@@ -83,7 +83,7 @@ PortObserver::Batch PortObserver::take_ready(bool all, bool arrivals_paused) {
     by_account[request.access.identity].emplace_back(key, request);
   for (auto& [identity, group] : by_account) {
     const std::size_t full = group.size() - group.size() % zenlayer::kMaxPortIdsPerDescribe;
-    if (all || arrivals_paused || full == group.size()) continue;
+    if (everything || full == group.size()) continue;
     // Oldest first: the youngest requests are the ones that wait for the next round.
     std::stable_sort(group.begin(), group.end(),
                      [](const auto& a, const auto& b) { return a.second.asked_at < b.second.asked_at; });

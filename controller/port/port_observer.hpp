@@ -62,8 +62,9 @@ class PortObserver {
     Time asked_at{};  // the first ask since the key was last described
   };
   using Batch = std::map<std::string, std::vector<std::pair<std::string, Request>>>;  // by account
-  // Takes the pending requests to describe now (see observe_round); `all` takes every one.
-  Batch take_ready(bool all, bool arrivals_paused);
+  // Takes the pending requests to describe now: full batches, and partial ones once held `max_hold`
+  // (see observe_round); `everything` takes every one.
+  Batch take_ready(bool everything);
   std::size_t describe(const Batch& batch, const std::stop_token& stop);
   struct Stored {
     std::string port_id{};
