@@ -42,6 +42,19 @@ def call_log_seq(cluster):
     return cluster.zenlayer.admin("GET", "calls?since=999999999999")["lastSeq"]
 
 
+def stage_spans(calls, gone, since):
+    """Where the wall time goes: when (seconds after the first DELETE) the first and the last TerminatePort and
+    DestroyPort went out and the first and the last resource went."""
+    spans = {}
+    for action in ("TerminatePort", "DestroyPort"):
+        times = [bc.parse_utc_millis(c["time"]) - since for c in calls if c["action"] == action]
+        if times:
+            spans[action] = (min(times), max(times))
+    if gone:
+        spans["resource gone"] = (min(gone.values()) - since, max(gone.values()) - since)
+    return spans
+
+
 def run(binaries, n, delays, tuning, idle_seconds, log=print):
     cluster = bc.BenchCluster(binaries, delays)
     op = None
@@ -129,7 +142,9 @@ def run(binaries, n, delays, tuning, idle_seconds, log=print):
         stats = cluster.zenlayer.stats()
         figures["violations"] = stats["violations"]["count"]
         figures["duplicate_terminates"] = stats["duplicateTerminates"]
-        describes = [c for c in cluster.zenlayer.calls() if c["action"] == "DescribePorts"]
+        calls = cluster.zenlayer.calls()
+        describes = [c for c in calls if c["action"] == "DescribePorts"]
+        figures["stage_spans_s"] = stage_spans(calls, gone, deleting_wall)
         figures["describe_ids_per_call"] = (sum(len(c.get("portIds", [])) for c in describes) / len(describes)
                                             if describes else 0)
         figures["sigterm_exit"] = op.terminate()

@@ -24,6 +24,8 @@ def deletion_table(f, delays, tuning):
     ideal = delays.terminate_s + delays.destroy_s + tuning.max_poll_s
     _row(rows, "wall time, first DELETE -> last resource gone", f"{f['wall_s']:.1f} s",
          f"<= 1.2 x ideal {ideal:.0f} s = {1.2 * ideal:.0f} s", f["wall_s"] <= 1.2 * ideal)
+    for stage, (first, last) in f["stage_spans_s"].items():
+        _row(rows, f"  {stage}: first / last, s after the first DELETE", f"{first:.1f} / {last:.1f}")
     calls = f["delete_calls"]
     per_port = sum(calls.values()) / n
     _row(rows, "Zenlayer calls per port (deletion)", f"{per_port:.3f}", "<= 2.1", per_port <= 2.1)

@@ -47,6 +47,10 @@ std::optional<json> Informer::get(const std::string& key) const {
   return cache_.get(key);
 }
 
+std::optional<std::uint64_t> Informer::resource_version(const std::string& key) const {
+  return cache_.version_of(key);
+}
+
 std::vector<std::string> Informer::keys() const {
   return cache_.keys();
 }

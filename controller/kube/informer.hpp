@@ -50,6 +50,8 @@ class Informer {
   bool has_synced() const;
 
   std::optional<nlohmann::json> get(const std::string& key) const;
+  // The cached object's resourceVersion, without parsing the object (nullopt: not cached).
+  std::optional<std::uint64_t> resource_version(const std::string& key) const;
   std::vector<std::string> keys() const;
 
   // Write-through: our own write's reply (or a 404 after a delete) updates the cache at once, so the next

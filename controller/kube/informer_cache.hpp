@@ -151,6 +151,13 @@ class InformerCache {
     return nlohmann::json::parse(text);  // outside the lock: the workers and the watch do not wait on it
   }
 
+  // The cached object's resourceVersion, without parsing the object; nullopt when absent or not a number.
+  Version version_of(const std::string& key) const {
+    const std::shared_lock lock(mutex_);
+    const auto it = objects_.find(key);
+    return it == objects_.end() ? std::nullopt : it->second.version;
+  }
+
   std::vector<std::string> keys() const {
     std::vector<std::string> out;
     {

@@ -25,10 +25,12 @@ CloudAccessResolver::CloudAccessResolver(SecretReader read_secret, CloudPortsMak
                           secret_cache_ttl) {}
 
 CloudAccess CloudAccessResolver::resolve(const PortResource& resource) {
-  if (resource.spec.credentials_secret_ref) {
-    return from_secret(resource.namespace_, *resource.spec.credentials_secret_ref);
-  }
-  return from_operator();
+  return resolve(resource.namespace_, resource.spec.credentials_secret_ref);
+}
+
+CloudAccess CloudAccessResolver::resolve(const std::string& namespace_,
+                                         const std::optional<CredentialsSecretRef>& ref) {
+  return ref ? from_secret(namespace_, *ref) : from_operator();
 }
 
 CloudAccess CloudAccessResolver::from_operator() {

@@ -67,6 +67,8 @@ class CloudAccessResolver {
   // Throws CredentialsUnavailable; a failure to reach the API server propagates (kube::TransportError /
   // kube::StatusError other than 404), so the key backs off and retries.
   CloudAccess resolve(const PortResource& resource);
+  // The same from what resolving reads of a resource: its namespace and spec.credentialsSecretRef.
+  CloudAccess resolve(const std::string& namespace_, const std::optional<CredentialsSecretRef>& ref);
 
   // Drops cached clients of Secrets not used for `older_than` (memory stays bounded as resources come and
   // go).

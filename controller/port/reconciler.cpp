@@ -1,5 +1,6 @@
 #include "port/reconciler.hpp"
 
+#include <charconv>
 #include <stdexcept>
 #include <utility>
 
@@ -59,7 +60,49 @@ std::optional<Observation> Reconciler::usable_observation(const std::string& key
   return observation;
 }
 
+bool Reconciler::repeat_due_poll(const std::string& key, Time now) {
+  std::optional<PollRequest> poll;
+  Time due{};
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = keys_.find(key);
+    if (it == keys_.end() || !it->second.poll || it->second.unwritten || !it->second.due_at ||
+        now < *it->second.due_at) {
+      return false;
+    }
+    poll = it->second.poll;
+    due = *it->second.due_at;
+  }
+  // The look this poll asked for has come: decide on it.
+  if (const auto latest = deps_.observer.latest(key, poll->port_id); latest && latest->observed_at >= due)
+    return false;
+  if (deps_.store.resource_version(key) != poll->resource_version) return false;
+  try {
+    deps_.observer.request(key, poll->port_id,
+                           deps_.access.resolve(poll->namespace_, poll->credentials_secret_ref));
+  } catch (const std::exception&) {
+    return false;  // credentials gone or the API server unreachable: the full reconcile says so
+  }
+  // No requeue: the observation wakes the key, and that reconcile plans the next poll.
+  return true;
+}
+
+void Reconciler::remember_poll(const std::string& key, const PortResource& resource,
+                               const std::string& port_id) {
+  std::uint64_t version = 0;
+  const auto& text = resource.resource_version;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
+  std::lock_guard lock(mutex_);
+  KeyState& state = keys_[key];
+  if (error != std::errc() || end != text.data() + text.size()) {
+    state.poll.reset();
+    return;
+  }
+  state.poll = PollRequest{version, port_id, resource.namespace_, resource.spec.credentials_secret_ref};
+}
+
 runtime::ReconcileResult Reconciler::reconcile(const std::string& key, const std::stop_token& stop) {
+  if (repeat_due_poll(key, deps_.clock())) return {};
   const auto read = deps_.store.get(key);
   if (!read) {
     deps_.observer.forget(key);
@@ -132,6 +175,7 @@ runtime::ReconcileResult Reconciler::reconcile(const std::string& key, const std
     }
     try {
       deps_.observer.request(key, port_id, looked_up_with ? *looked_up_with : deps_.access.resolve(resource));
+      if (!looked_up && plan.status == stored && plan.events.empty()) remember_poll(key, resource, port_id);
     } catch (const CredentialsUnavailable& unavailable) {
       // Nothing to ask the cloud with: that is the observation, and it is answered on the status now.
       observation = Observation::credentials_error(unavailable.problem(), now);

@@ -14,8 +14,13 @@
 // When is an observation usable? When it was taken after this key's last mutation (the cloud must have had
 // the chance to show its effect) and, once the key's next poll is due, after that moment. Both instants are
 // kept per key in memory; after a restart there are none and the first reconcile of each key simply observes.
+//
+// A poll that falls due on an object unchanged since the reconcile that last asked to observe its port (same
+// resourceVersion, read from the cache without parsing the object) asks again without reading or deciding:
+// decide() would ask the same, and waiting ports are most of what a large deletion reconciles.
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -53,13 +58,26 @@ class Reconciler {
   std::size_t tracked_keys() const;
 
  private:
+  // What the last observation request of a key was made from (see the header comment).
+  struct PollRequest {
+    std::uint64_t resource_version = 0;
+    std::string port_id{};
+    // What resolving the account reads (a whole PortResource per waiting key would cost megabytes).
+    std::string namespace_{};
+    std::optional<CredentialsSecretRef> credentials_secret_ref{};
+  };
   struct KeyState {
     std::optional<Time> mutated_at{};
     std::optional<Time> due_at{};
+    std::optional<PollRequest> poll{};
     // A status decided after a mutation whose write failed: decisions use it until a write succeeds, so a
     // failed write cannot make the operator forget a TerminatePort it sent or the id of a port it created.
     std::optional<PortResourceStatus> unwritten{};
   };
+  // Asks for the observation of a poll that fell due on an unchanged object; false when a full reconcile is
+  // needed.
+  bool repeat_due_poll(const std::string& key, Time now);
+  void remember_poll(const std::string& key, const PortResource& resource, const std::string& port_id);
   std::optional<Observation> usable_observation(const std::string& key, const PortResource& resource,
                                                 Time now);
   // Lists the ports named `target`'s portName in its dcId (Plan::lookup). `access` is set when the cloud

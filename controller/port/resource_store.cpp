@@ -34,6 +34,10 @@ std::optional<nlohmann::json> KubeResourceStore::get(const std::string& key) {
   return informer_.get(key);
 }
 
+std::optional<std::uint64_t> KubeResourceStore::resource_version(const std::string& key) {
+  return informer_.resource_version(key);
+}
+
 std::vector<std::string> KubeResourceStore::keys() {
   return informer_.keys();
 }

@@ -5,6 +5,7 @@
 // reconcile never acts on an object older than what we wrote (this is what stops a second TerminatePort while
 // the watch lags behind our own status write).
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -25,6 +26,8 @@ class ResourceStore {
   virtual ~ResourceStore() = default;
   virtual std::optional<nlohmann::json> get(const std::string& key) = 0;
   virtual std::vector<std::string> keys() = 0;
+  // The resourceVersion get() would return, without reading the object (nullopt: absent, or not a number).
+  virtual std::optional<std::uint64_t> resource_version(const std::string& key) = 0;
   // Each write returns the object as the server now has it. They throw kube::StatusError /
   // kube::TransportError; a 409/422 on a finalizer patch means the finalizers changed under us: the caller
   // re-reads and tries later.
@@ -52,6 +55,7 @@ class KubeResourceStore final : public ResourceStore {
 
   std::optional<nlohmann::json> get(const std::string& key) override;
   std::vector<std::string> keys() override;
+  std::optional<std::uint64_t> resource_version(const std::string& key) override;
   nlohmann::json write_status(const nlohmann::json& object, const PortResourceStatus& status,
                               bool unless_changed = false) override;
   nlohmann::json add_finalizer(const nlohmann::json& object) override;

@@ -86,7 +86,27 @@ class FakeStore final : public ResourceStore {
     return reasons;
   }
 
+  std::optional<std::uint64_t> resource_version(const std::string& key) override {
+    const auto object = read(key);
+    if (!object) return std::nullopt;
+    const auto version =
+        object->value(nlohmann::json::json_pointer("/metadata/resourceVersion"), std::string());
+    if (version.empty() || version.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    return std::stoull(version);
+  }
+  // How many times the reconciler read an object (get()).
+  int reads() {
+    std::lock_guard lock(mutex_);
+    return reads_;
+  }
   std::optional<nlohmann::json> get(const std::string& key) override {
+    {
+      std::lock_guard lock(mutex_);
+      ++reads_;
+    }
+    return read(key);
+  }
+  std::optional<nlohmann::json> read(const std::string& key) {
     std::lock_guard lock(mutex_);
     if (const auto cached = cached_.find(key); cached != cached_.end()) return cached->second;
     const auto it = objects_.find(key);
@@ -173,6 +193,7 @@ class FakeStore final : public ResourceStore {
   void bump(nlohmann::json& object) { object["metadata"]["resourceVersion"] = std::to_string(++version_); }
 
   std::mutex mutex_;
+  int reads_ = 0;
   std::map<std::string, nlohmann::json> objects_;
   std::map<std::string, nlohmann::json> cached_;  // lagging cache entries (freeze_cache)
   std::map<std::string, std::vector<std::string>> phases_;

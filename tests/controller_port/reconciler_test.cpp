@@ -61,6 +61,39 @@ TEST_F(ReconcilerTest, DeleteWalkWithCloudLag) {
   EXPECT_EQ(process->observer.stored(), 0u);
 }
 
+// Waiting on the cloud, a poll whose object has not changed asks for its look without reading or deciding:
+// only the reconcile that the look wakes reads the object. Any change to the object, and the walk is decided
+// in full again.
+TEST_F(ReconcilerTest, ADuePollOfAnUnchangedObjectAsksWithoutReadingIt) {
+  settings.max_poll_interval = settings.poll_interval;  // a poll every 5 s through the 20 s stage
+  process = fresh_process();
+  cloud->add_port("port-1");
+  create("edge", "port-1");
+  run(std::chrono::minutes(1));
+  delete_resource("edge");
+  run(std::chrono::seconds(6));  // TerminatePort, then the first poll (read in full: it decides what to ask)
+  ASSERT_EQ(resource("edge")->status.phase, Phase::Terminating);
+  const int reads = store.reads();
+  const int describes = cloud->calls("DescribePorts");
+  run(std::chrono::seconds(5));  // the second poll
+  EXPECT_EQ(cloud->calls("DescribePorts"), describes + 1);
+  EXPECT_EQ(store.reads(), reads + 1) << "only the reconcile woken by the look read the object";
+
+  store.mutate("team-a/edge",
+               [](json& o) { o["metadata"]["labels"]["team"] = "a"; });  // a new resourceVersion
+  run(std::chrono::seconds(5));
+  EXPECT_EQ(cloud->calls("DescribePorts"), describes + 2);
+  EXPECT_EQ(store.reads(), reads + 3) << "the object changed: the poll is decided in full";
+
+  run();
+  EXPECT_FALSE(resource("edge").has_value());
+  EXPECT_EQ(cloud->calls("TerminatePort"), 1);
+  EXPECT_EQ(cloud->calls("DestroyPort"), 1);
+  EXPECT_EQ(cloud->violations(), std::vector<std::string>{});
+  EXPECT_EQ(store.phases_written("team-a/edge"),
+            (std::vector<std::string>{"Ready", "Terminating", "Recycled", "Destroying", "Destroyed"}));
+}
+
 TEST_F(ReconcilerTest, RecycleBinStopsAtRecycled) {
   cloud->add_port("port-1");
   create("edge", "port-1", "RecycleBin");
