@@ -87,6 +87,24 @@ bool Reconciler::repeat_due_poll(const std::string& key, Time now) {
   return true;
 }
 
+void Reconciler::learn_stage_end(const std::string& key, const Observation& observation) {
+  using zenlayer::PortStatus;
+  const auto status = observation.port ? observation.port->status() : PortStatus::Unknown;
+  const bool gone = observation.kind == Observation::Kind::Absent ||
+                    (observation.kind == Observation::Kind::Found && status == PortStatus::Destroyed);
+  std::lock_guard lock(mutex_);
+  const auto it = keys_.find(key);
+  if (it == keys_.end() || !it->second.awaiting || !it->second.mutated_at) return;
+  KeyState& state = it->second;
+  const bool done = *state.awaiting == ReleaseStage::Terminate
+                        ? observation.kind == Observation::Kind::Found && status == PortStatus::Recycled
+                        : gone;
+  if (!done) return;
+  stage_durations_.add(*state.awaiting, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            observation.observed_at - *state.mutated_at));
+  state.awaiting.reset();
+}
+
 void Reconciler::remember_poll(const std::string& key, const PortResource& resource,
                                const std::string& port_id) {
   std::uint64_t version = 0;
@@ -128,6 +146,7 @@ runtime::ReconcileResult Reconciler::reconcile(const std::string& key, const std
   const Time now = deps_.clock();
   const DecideInput input{now, settings_};
   auto observation = usable_observation(key, resource, now);
+  if (observation) learn_stage_end(key, *observation);
   Plan plan = decide(resource, observation, input);
 
   if (plan.finalizer == FinalizerChange::Add) {
@@ -318,7 +337,8 @@ std::pair<std::string, std::string> accepted_event(const Plan& plan, const std::
 void Reconciler::mutate(Plan& plan, const PortResource& resource, const nlohmann::json& object,
                         const std::optional<CloudAccess>& access, const std::stop_token& stop) {
   const std::string key = resource.key();
-  const std::string action(to_string(plan.action));
+  const CloudAction sent = plan.action;
+  const std::string action(to_string(sent));
   std::string port_id = resource.port_id().empty() ? plan.status.port_id : resource.port_id();
   MutationOutcome outcome;
   try {
@@ -374,7 +394,11 @@ void Reconciler::mutate(Plan& plan, const PortResource& resource, const nlohmann
   record_mutation_outcome(plan, resource, outcome);
   {
     std::lock_guard lock(mutex_);
-    keys_[key].mutated_at = deps_.clock();
+    KeyState& state = keys_[key];
+    state.mutated_at = deps_.clock();
+    state.awaiting.reset();
+    if (outcome.accepted && sent == CloudAction::TerminatePort) state.awaiting = ReleaseStage::Terminate;
+    if (outcome.accepted && sent == CloudAction::DestroyPort) state.awaiting = ReleaseStage::Destroy;
   }
   if (outcome.accepted) {
     runtime::log_info("mutation accepted",
@@ -385,6 +409,25 @@ void Reconciler::mutate(Plan& plan, const PortResource& resource, const nlohmann
   }
 }
 
+std::optional<std::chrono::nanoseconds> Reconciler::aimed_look(const KeyState& state,
+                                                               std::chrono::milliseconds wait,
+                                                               Time now) const {
+  // Past the learnt duration by a little: the cloud's clock and ours started the stage a reply apart.
+  constexpr std::chrono::milliseconds kAimPast(250);
+  // The longest a jittered wait can be (ReconcilerDeps::jitter): aiming later than that would stretch the
+  // poll grid, so the look is aimed only when the moment falls within it.
+  constexpr double kLongestJitter = 1.2;
+  if (!state.awaiting || !state.mutated_at) return std::nullopt;
+  const auto takes = stage_durations_.expected(*state.awaiting);
+  if (!takes) return std::nullopt;
+  const Time aim = *state.mutated_at + *takes + kAimPast;
+  if (aim <= now) return std::nullopt;
+  const auto until = std::chrono::duration_cast<std::chrono::nanoseconds>(aim - now);
+  if (until > std::chrono::duration_cast<std::chrono::nanoseconds>(wait * kLongestJitter))
+    return std::nullopt;
+  return until;
+}
+
 runtime::ReconcileResult Reconciler::schedule(const std::string& key, const Plan& plan, Time now,
                                               bool observation_used) {
   if (!plan.requeue_after) return {};
@@ -392,11 +435,11 @@ runtime::ReconcileResult Reconciler::schedule(const std::string& key, const Plan
     // Decide again at once from the same look (e.g. Recycled written, DestroyPort next): not a new poll.
     return runtime::ReconcileResult{std::chrono::nanoseconds(0)};
   }
-  const auto delay =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(*plan.requeue_after * deps_.jitter());
-  const Time due = now + std::chrono::duration_cast<Time::duration>(delay);
+  auto delay = std::chrono::duration_cast<std::chrono::nanoseconds>(*plan.requeue_after * deps_.jitter());
   std::lock_guard lock(mutex_);
   KeyState& state = keys_[key];
+  if (const auto aim = aimed_look(state, *plan.requeue_after, now)) delay = *aim;
+  const Time due = now + std::chrono::duration_cast<Time::duration>(delay);
   // A reconcile triggered by something else (our own status write coming back through the watch) must not
   // push an earlier poll further away.
   if (observation_used && state.due_at && *state.due_at > now && *state.due_at < due) {

@@ -18,6 +18,10 @@
 // A poll that falls due on an object unchanged since the reconcile that last asked to observe its port (same
 // resourceVersion, read from the cache without parsing the object) asks again without reading or deciding:
 // decide() would ask the same, and a large deletion polls thousands of waiting ports every poll interval.
+//
+// After an accepted TerminatePort or DestroyPort, the next look is aimed just past the stage's learnt
+// duration (StageDurations) when that moment is within reach of the wait decide() asked for, instead of
+// landing anywhere on the poll grid: the port is seen done about when the cloud finishes, at no extra look.
 
 #include <chrono>
 #include <cstdint>
@@ -33,6 +37,7 @@
 #include "port/port_metrics.hpp"
 #include "port/port_observer.hpp"
 #include "port/resource_store.hpp"
+#include "port/stage_durations.hpp"
 #include "runtime/controller.hpp"
 
 namespace zpo::port {
@@ -70,6 +75,8 @@ class Reconciler {
     std::optional<Time> mutated_at{};
     std::optional<Time> due_at{};
     std::optional<PollRequest> poll{};
+    // The release stage our last accepted mutation (at mutated_at) began, until a look shows it done.
+    std::optional<ReleaseStage> awaiting{};
     // A status decided after a mutation whose write failed: decisions use it until a write succeeds, so a
     // failed write cannot make the operator forget a TerminatePort it sent or the id of a port it created.
     std::optional<PortResourceStatus> unwritten{};
@@ -77,6 +84,12 @@ class Reconciler {
   // Asks for the observation of a poll that fell due on an unchanged object; false when a full reconcile is
   // needed.
   bool repeat_due_poll(const std::string& key, Time now);
+  // The wait until a look aimed just past the awaited stage's learnt duration, when that moment is ahead and
+  // within reach of `wait`; nullopt otherwise (the poll grid applies).
+  std::optional<std::chrono::nanoseconds> aimed_look(const KeyState& state, std::chrono::milliseconds wait,
+                                                     Time now) const;
+  // A look that shows the awaited stage done is a sample of how long the stage takes.
+  void learn_stage_end(const std::string& key, const Observation& observation);
   void remember_poll(const std::string& key, const PortResource& resource, const std::string& port_id);
   std::optional<Observation> usable_observation(const std::string& key, const PortResource& resource,
                                                 Time now);
@@ -96,6 +109,7 @@ class Reconciler {
   const DecideSettings settings_;
   mutable std::mutex mutex_;
   std::map<std::string, KeyState> keys_{};
+  StageDurations stage_durations_{};
 };
 
 }  // namespace zpo::port

@@ -24,7 +24,7 @@ using nlohmann::json;
 // One operator process: its observer, resolver and reconciler, sharing the store and cloud of the test.
 struct Process {
   Process(FakeStore& store, std::shared_ptr<FakeCloud> cloud, const Time& now, DecideSettings settings,
-          std::function<json(const std::string&)> secrets)
+          std::function<json(const std::string&)> secrets, std::function<double()> jitter)
       : access(
             std::move(secrets), [cloud](const zenlayer::Credentials&) { return cloud; },
             zenlayer::Credentials{"AKID", zenlayer::SecretString("operator-password")},
@@ -33,7 +33,7 @@ struct Process {
             ObserverHooks{[this](const std::string& key) { queued.insert(key); }, [&now] { return now; }, {}},
             std::chrono::milliseconds(0)),
         reconciler(
-            ReconcilerDeps{store, access, observer, [&now] { return now; }, [] { return 1.0; }, nullptr},
+            ReconcilerDeps{store, access, observer, [&now] { return now; }, std::move(jitter), nullptr},
             settings) {}
 
   CloudAccessResolver access;
@@ -50,14 +50,18 @@ struct ReconcilerTest : ::testing::Test {
   FakeStore store;
   std::shared_ptr<FakeCloud> cloud = std::make_shared<FakeCloud>([this] { return now; });
   std::map<std::string, json> secrets;
+  double jitter = 1.0;  // the factor every requeue delay gets (the operator draws it from [0.8, 1.2])
   std::unique_ptr<Process> process = fresh_process();
 
   std::unique_ptr<Process> fresh_process() {
-    return std::make_unique<Process>(store, cloud, now, settings, [this](const std::string& path) -> json {
-      const auto it = secrets.find(path);
-      if (it == secrets.end()) throw kube::StatusError(404, "NotFound", "secrets not found");
-      return it->second;
-    });
+    return std::make_unique<Process>(
+        store, cloud, now, settings,
+        [this](const std::string& path) -> json {
+          const auto it = secrets.find(path);
+          if (it == secrets.end()) throw kube::StatusError(404, "NotFound", "secrets not found");
+          return it->second;
+        },
+        [this] { return jitter; });
   }
 
   void enqueue(const std::string& key) { process->queued.insert(key); }

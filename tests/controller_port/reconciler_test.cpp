@@ -2,6 +2,8 @@
 // with cloud lag, resumption by a fresh process, lost replies, failed writes, PREPAID ports, missing
 // credentials.
 
+#include <array>
+
 #include "reconciler_fixture.hpp"
 
 namespace zpo::port {
@@ -92,6 +94,45 @@ TEST_F(ReconcilerTest, ADuePollOfAnUnchangedObjectAsksWithoutReadingIt) {
   EXPECT_EQ(cloud->violations(), std::vector<std::string>{});
   EXPECT_EQ(store.phases_written("team-a/edge"),
             (std::vector<std::string>{"Ready", "Terminating", "Recycled", "Destroying", "Destroyed"}));
+}
+
+// A stage that ends between two polls (17 s against a 5 s grid): once enough ports have shown how long the
+// cloud takes, a port's look is aimed just past that instead of at the next grid point (20 s).
+TEST_F(ReconcilerTest, ALookIsAimedPastTheLearntStageDuration) {
+  cloud = std::make_shared<FakeCloud>([this] { return now; }, std::chrono::seconds(17));
+  settings.max_poll_interval = settings.poll_interval;
+  process = fresh_process();
+  const auto learners = static_cast<int>(StageDurations::kMinSamples);
+  for (int i = 0; i < learners; ++i) {
+    cloud->add_port("port-" + std::to_string(i));
+    create("edge-" + std::to_string(i), "port-" + std::to_string(i));
+  }
+  cloud->add_port("port-late");
+  create("late", "port-late");
+  run(std::chrono::minutes(1));
+  // The learners poll on jittered schedules, as the operator's do, so they see the stage end at different
+  // lags.
+  const std::array<double, 5> factors{0.8, 1.2, 0.9, 1.1, 1.0};
+  for (int i = 0; i < learners; ++i) {
+    jitter = factors[static_cast<std::size_t>(i) % factors.size()];
+    delete_resource("edge-" + std::to_string(i));
+    run(std::chrono::seconds(1));
+  }
+  jitter = 1.0;
+  run();
+  for (int i = 0; i < learners; ++i)
+    ASSERT_FALSE(resource("edge-" + std::to_string(i))) << i;
+
+  delete_resource("late");
+  run(std::chrono::milliseconds(500));
+  ASSERT_EQ(resource("late")->status.phase, Phase::Terminating);
+  run(std::chrono::milliseconds(18500));  // past 17 s, short of the grid's 20 s
+  EXPECT_NE(resource("late")->status.phase, Phase::Terminating) << "RECYCLED seen by the aimed look";
+  run();
+  EXPECT_FALSE(resource("late"));
+  EXPECT_EQ(cloud->violations(), std::vector<std::string>{});
+  EXPECT_EQ(cloud->calls("TerminatePort"), learners + 1);
+  EXPECT_EQ(cloud->calls("DestroyPort"), learners + 1);
 }
 
 TEST_F(ReconcilerTest, RecycleBinStopsAtRecycled) {
