@@ -1,9 +1,9 @@
 #include "port/reconciler.hpp"
 
-#include <charconv>
 #include <stdexcept>
 #include <utility>
 
+#include "kube/informer_cache.hpp"
 #include "runtime/log.hpp"
 
 namespace zpo::port {
@@ -105,18 +105,16 @@ void Reconciler::learn_stage_end(const std::string& key, const Observation& obse
   state.awaiting.reset();
 }
 
-void Reconciler::remember_poll(const std::string& key, const PortResource& resource,
-                               const std::string& port_id) {
-  std::uint64_t version = 0;
-  const auto& text = resource.resource_version;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
+void Reconciler::remember_poll(const std::string& key, const nlohmann::json& object,
+                               const PortResource& resource, const std::string& port_id) {
+  const auto version = kube::detail::resource_version_of(object);
   std::lock_guard lock(mutex_);
   KeyState& state = keys_[key];
-  if (error != std::errc() || end != text.data() + text.size()) {
+  if (!version) {
     state.poll.reset();
     return;
   }
-  state.poll = PollRequest{version, port_id, resource.namespace_, resource.spec.credentials_secret_ref};
+  state.poll = PollRequest{*version, port_id, resource.namespace_, resource.spec.credentials_secret_ref};
 }
 
 runtime::ReconcileResult Reconciler::reconcile(const std::string& key, const std::stop_token& stop) {
@@ -194,7 +192,8 @@ runtime::ReconcileResult Reconciler::reconcile(const std::string& key, const std
     }
     try {
       deps_.observer.request(key, port_id, looked_up_with ? *looked_up_with : deps_.access.resolve(resource));
-      if (!looked_up && plan.status == stored && plan.events.empty()) remember_poll(key, resource, port_id);
+      if (!looked_up && plan.status == stored && plan.events.empty())
+        remember_poll(key, object, resource, port_id);
     } catch (const CredentialsUnavailable& unavailable) {
       // Nothing to ask the cloud with: that is the observation, and it is answered on the status now.
       observation = Observation::credentials_error(unavailable.problem(), now);

@@ -90,7 +90,8 @@ class Reconciler {
                                                      Time now) const;
   // A look that shows the awaited stage done is a sample of how long the stage takes.
   void learn_stage_end(const std::string& key, const Observation& observation);
-  void remember_poll(const std::string& key, const PortResource& resource, const std::string& port_id);
+  void remember_poll(const std::string& key, const nlohmann::json& object, const PortResource& resource,
+                     const std::string& port_id);
   std::optional<Observation> usable_observation(const std::string& key, const PortResource& resource,
                                                 Time now);
   // Lists the ports named `target`'s portName in its dcId (Plan::lookup). `access` is set when the cloud

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "kube/informer_cache.hpp"
 #include "kube/rest_client.hpp"
 #include "port/resource_store.hpp"
 
@@ -88,11 +89,7 @@ class FakeStore final : public ResourceStore {
 
   std::optional<std::uint64_t> resource_version(const std::string& key) override {
     const auto object = read(key);
-    if (!object) return std::nullopt;
-    const auto version =
-        object->value(nlohmann::json::json_pointer("/metadata/resourceVersion"), std::string());
-    if (version.empty() || version.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-    return std::stoull(version);
+    return object ? kube::detail::resource_version_of(*object) : std::nullopt;
   }
   // How many times the reconciler read an object (get()).
   int reads() {
