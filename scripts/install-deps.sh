@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libcpprest-dev libboost-dev libboost-program-options-dev libboost-system-dev
-  nlohmann-json3-dev libyaml-cpp-dev libssl-dev libgtest-dev libgmock-dev
+  nlohmann-json3-dev libyaml-cpp-dev libssl-dev libgtest-dev libgmock-dev libjemalloc-dev
 )
 if [ "${ZPO_DEPS:-all}" != build ]; then
   packages+=(

@@ -9,6 +9,7 @@ packages="
   ca-certificates
   libboost-program-options1.74.0
   libcpprest2.10
+  libjemalloc2
   libssl3
   libyaml-cpp0.7
 "
