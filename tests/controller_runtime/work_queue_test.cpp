@@ -81,6 +81,55 @@ TEST(WorkQueue, AGetBlockedOnNothingWakesForANewDelayedKey) {
   EXPECT_EQ(got.get(), "a");
 }
 
+// Idle getters: one keeps the time (sleeps until the earliest deadline), the others sleep until a key is
+// ready. A sooner deadline must reach the one keeping the time, and a ready key must reach a getter even when
+// the only idle one is keeping the time.
+TEST(WorkQueue, ASoonerDeadlineWakesTheGetterWaitingForALaterOne) {
+  WorkQueue q;
+  std::vector<std::future<std::optional<std::string>>> getters;
+  for (int i = 0; i < 4; ++i)
+    getters.push_back(std::async(std::launch::async, [&] { return q.get(); }));
+  std::this_thread::sleep_for(20ms);  // let them block first
+  q.add_after("late", 60s);
+  std::this_thread::sleep_for(20ms);  // one of them now sleeps until "late" is due
+  auto start = Clock::now();
+  q.add_after("soon", 30ms);
+  std::optional<std::string> got;
+  while (!got && Clock::now() - start < 10s) {
+    for (auto& getter : getters) {
+      if (getter.valid() && getter.wait_for(1ms) == std::future_status::ready) got = getter.get();
+    }
+  }
+  EXPECT_EQ(got, "soon");
+  q.shut_down();
+}
+
+TEST(WorkQueue, AReadyKeyWakesTheOnlyIdleGetterWhileItKeepsTheTime) {
+  WorkQueue q;
+  q.add_after("late", 60s);
+  auto got = std::async(std::launch::async, [&] { return q.get(); });
+  std::this_thread::sleep_for(20ms);  // it sleeps until "late" is due
+  q.add("now");
+  ASSERT_EQ(got.wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(got.get(), "now");
+  q.shut_down();
+}
+
+TEST(WorkQueue, WhenTheTimekeeperTakesAKeyAnotherIdleGetterKeepsTheTime) {
+  WorkQueue q;
+  auto first = std::async(std::launch::async, [&] { return q.get(); });
+  auto second = std::async(std::launch::async, [&] { return q.get(); });
+  std::this_thread::sleep_for(20ms);
+  q.add_after("a", 20ms);
+  q.add_after("b", 200ms);
+  // Whichever getter takes "a" leaves; the other must wake for "b" on its own, with nobody calling get()
+  // again.
+  ASSERT_EQ(first.wait_for(10s), std::future_status::ready);
+  ASSERT_EQ(second.wait_for(10s), std::future_status::ready);
+  std::set<std::optional<std::string>> keys{first.get(), second.get()};
+  EXPECT_EQ(keys, (std::set<std::optional<std::string>>{"a", "b"}));
+}
+
 TEST(WorkQueue, RateLimitedDelaysDoubleFromBaseUpToTheCapAndForgetResets) {
   WorkQueue q({.base_delay = 10ms, .max_delay = 40ms, .name = "t", .metrics = nullptr});
   std::vector<std::chrono::nanoseconds> waits;
