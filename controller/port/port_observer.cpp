@@ -15,9 +15,11 @@ PortObserver::PortObserver(ObserverHooks hooks, std::chrono::milliseconds batch_
 
 void PortObserver::request(const std::string& key, const std::string& port_id, const CloudAccess& access) {
   const Time now = hooks_.clock();
+  bool first = false;
   {
     std::lock_guard lock(mutex_);
     ++arrivals_;
+    first = pending_.empty();
     const auto [it, asked] = pending_.try_emplace(key, Request{port_id, access, now});
     if (!asked) {
       // Asked again before being described: the same request, still as old as the first ask.
@@ -25,7 +27,16 @@ void PortObserver::request(const std::string& key, const std::string& port_id, c
       it->second.access = access;
     }
   }
-  wake_.notify_all();
+  // Only the first request wakes the observer: later ones find it filling its batch window, which it sleeps
+  // through whatever arrives (at 10,000 ports a wake per request was a context switch per poll).
+  if (first) wake_.notify_all();
+}
+
+std::optional<Time> PortObserver::observed_at(const std::string& key, const std::string& port_id) const {
+  std::lock_guard lock(mutex_);
+  const auto it = observations_.find(key);
+  if (it == observations_.end() || it->second.port_id != port_id) return std::nullopt;
+  return it->second.observation.observed_at;
 }
 
 std::optional<Observation> PortObserver::latest(const std::string& key, const std::string& port_id) const {

@@ -17,6 +17,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "port/cloud_access.hpp"
@@ -40,6 +41,8 @@ class PortObserver {
   // The latest observation made for `key` (of `port_id`: one of another port, after a spec change, is not
   // returned).
   std::optional<Observation> latest(const std::string& key, const std::string& port_id) const;
+  // When latest() was made, without copying it.
+  std::optional<Time> observed_at(const std::string& key, const std::string& port_id) const;
   // Stores an observation made elsewhere (a credentials problem found while resolving the account).
   void record(const std::string& key, const std::string& port_id, Observation observation);
   // The key is gone: its request and observation are dropped.
@@ -84,9 +87,9 @@ class PortObserver {
   const std::chrono::milliseconds max_hold_;
   mutable std::mutex mutex_;
   std::condition_variable_any wake_;
-  std::map<std::string, Request> pending_{};      // by key
-  std::uint64_t arrivals_ = 0;                    // requests ever made
-  std::map<std::string, Stored> observations_{};  // by key
+  std::map<std::string, Request> pending_{};                // by key
+  std::uint64_t arrivals_ = 0;                              // requests ever made
+  std::unordered_map<std::string, Stored> observations_{};  // by key
 };
 
 }  // namespace zpo::port

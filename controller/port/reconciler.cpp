@@ -74,8 +74,7 @@ bool Reconciler::repeat_due_poll(const std::string& key, Time now) {
     due = *it->second.due_at;
   }
   // The look this poll asked for has come: decide on it.
-  if (const auto latest = deps_.observer.latest(key, poll->port_id); latest && latest->observed_at >= due)
-    return false;
+  if (const auto seen = deps_.observer.observed_at(key, poll->port_id); seen && *seen >= due) return false;
   if (deps_.store.resource_version(key) != poll->resource_version) return false;
   try {
     deps_.observer.request(key, poll->port_id,
@@ -126,7 +125,7 @@ runtime::ReconcileResult Reconciler::reconcile(const std::string& key, const std
     keys_.erase(key);
     return {};
   }
-  nlohmann::json object = *read;
+  nlohmann::json object = std::move(*read);
   PortResource resource = parse_port_resource(object);
   // What the server holds: a status is written whenever the decision differs from it.
   PortResourceStatus stored = resource.status;

@@ -31,6 +31,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <unordered_map>
 
 #include "port/cloud_access.hpp"
 #include "port/decide.hpp"
@@ -109,7 +110,7 @@ class Reconciler {
   ReconcilerDeps deps_;
   const DecideSettings settings_;
   mutable std::mutex mutex_;
-  std::map<std::string, KeyState> keys_{};
+  std::unordered_map<std::string, KeyState> keys_{};
   StageDurations stage_durations_{};
 };
 
