@@ -13,6 +13,8 @@
 #include <cerrno>
 #include <limits>
 
+#include "kube/deadline_watch.hpp"
+
 namespace zpo::kube {
 
 namespace asio = boost::asio;
@@ -24,8 +26,12 @@ namespace {
 // A list of thousands of ZenlayerPorts is a few megabytes; Beast's default limit (8 MiB) is too close.
 constexpr std::uint64_t kMaxReplyBody = 512ull * 1024 * 1024;
 
+std::string timed_out(std::chrono::milliseconds timeout) {
+  return "timed out after " + std::to_string(timeout.count()) + " ms";
+}
+
 std::string describe_error(const error_code& ec, std::chrono::milliseconds timeout) {
-  if (ec == beast::error::timeout) return "timed out after " + std::to_string(timeout.count()) + " ms";
+  if (ec == beast::error::timeout) return timed_out(timeout);
   return ec.message();
 }
 
@@ -114,19 +120,25 @@ HttpConnection::~HttpConnection() = default;
 
 HttpResponse HttpConnection::exchange(HttpRequest& request, std::chrono::milliseconds timeout) {
   reusable_ = false;
-  // One deadline for the whole exchange: Beast keeps the expiry for every operation started until it changes.
-  tcp().expires_after(timeout);
+  // Blocking reads and writes, with the deadline enforced by shutting the socket down (DeadlineWatch says
+  // why). A connection that timed out is not reusable.
+  auto& watch = DeadlineWatch::instance();
+  const auto ticket = watch.arm(tcp().socket().native_handle(), DeadlineWatch::Clock::now() + timeout);
+  error_code ec;
   std::size_t written = 0;
-  error_code ec =
-      run([&](auto done) { with_stream([&](auto& s) { http::async_write(s, request, done); }); }, written);
-  if (ec) throw ExchangeFailure(describe_error(ec, timeout), written > 0, false);
-
+  with_stream([&](auto& s) { written = http::write(s, request, ec); });
+  if (ec) {
+    const bool expired = watch.disarm(ticket);
+    throw ExchangeFailure(expired ? timed_out(timeout) : ec.message(), written > 0, false);
+  }
   http::response_parser<http::string_body> parser;
   parser.body_limit(kMaxReplyBody);
   std::size_t read = 0;
-  ec = run([&](auto done) { with_stream([&](auto& s) { http::async_read(s, buffer_, parser, done); }); },
-           read);
-  if (ec) throw ExchangeFailure(describe_error(ec, timeout), true, read > 0 || parser.got_some());
+  with_stream([&](auto& s) { read = http::read(s, buffer_, parser, ec); });
+  const bool expired = watch.disarm(ticket);
+  if (ec || expired) {
+    throw ExchangeFailure(expired ? timed_out(timeout) : ec.message(), true, read > 0 || parser.got_some());
+  }
   reusable_ = parser.get().keep_alive() && buffer_.size() == 0;
   return parser.release();
 }

@@ -1,7 +1,8 @@
 #pragma once
 // One HTTP/1.1 connection to the API server, plain or TLS, used by one thread at a time. Its operations are
-// blocking with deadlines: each runs Beast's asynchronous operation on the connection's own io_context,
-// because Beast's stream timeouts only apply to asynchronous operations.
+// blocking with deadlines. An exchange uses Beast's blocking reads and writes, with DeadlineWatch shutting
+// the socket down at the deadline; connecting and the watch stream (which cancel() must interrupt) run
+// Beast's asynchronous operations on the connection's own io_context, where Beast's stream timeouts apply.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>

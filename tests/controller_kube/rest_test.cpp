@@ -446,6 +446,21 @@ TEST_F(RestOverTls, InsecureSkipVerifyNeedsNoCa) {
   EXPECT_NO_THROW(client.get(kPorts));
 }
 
+TEST_F(RestOverTls, AServerThatStopsAnsweringIsATimeoutAndLaterRequestsRecover) {
+  RestClient client(emulator_.config(), {.request_timeout = std::chrono::milliseconds(500)});
+  client.create(kPorts, port("paused"));
+  RestClient admin(emulator_.config());
+  EXPECT_EQ(admin.create("/admin/pause", {{"seconds", 2}})["pausedForSeconds"], 2);
+  try {
+    client.get(path_of("paused"));
+    FAIL() << "no error";
+  } catch (const TransportError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("timed out after 500 ms"));
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  EXPECT_EQ(client.get(path_of("paused"))["spec"]["portId"], "port-paused");
+}
+
 // Figures for the report, not assertions: 1000 GETs of one object over a keep-alive connection.
 void print_latency(RestClient& client, const std::string& label) {
   client.create(kPorts, port("timed"));

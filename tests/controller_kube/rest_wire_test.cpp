@@ -29,11 +29,13 @@ using zpo::kube::TransportError;
 
 // Answers every request with {"n":N} (N counts requests from 1), or with `body` when given, on keep-alive
 // connections, except the requests whose numbers are in `drop`: those are read and then the connection is
-// closed without a reply.
+// closed without a reply; and those in `hold`: read and never answered (the connection stays open until the
+// client closes it).
 class ScriptedServer {
  public:
-  explicit ScriptedServer(std::set<int> drop, std::string body = {})
+  explicit ScriptedServer(std::set<int> drop, std::string body = {}, std::set<int> hold = {})
       : drop_(std::move(drop)),
+        hold_(std::move(hold)),
         body_(std::move(body)),
         acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}) {
     accepting_ = std::thread([this] { accept_loop(); });
@@ -84,6 +86,7 @@ class ScriptedServer {
       }
       const int n = ++requests_;
       if (drop_.count(n) != 0) break;
+      if (hold_.count(n) != 0) continue;  // the next read ends when the client closes
       http::response<http::string_body> response(http::status::ok, 11);
       response.set(http::field::content_type, "application/json");
       response.body() = body_.empty() ? "{\"n\":" + std::to_string(n) + "}" : body_;
@@ -99,6 +102,7 @@ class ScriptedServer {
   }
 
   const std::set<int> drop_;
+  const std::set<int> hold_;
   const std::string body_;
   asio::io_context io_;
   asio::ip::tcp::acceptor acceptor_;
@@ -188,6 +192,23 @@ TEST(RestRetry, AWriteThatReachedTheServerIsNeverRepeated) {
   client.get("/x");
   EXPECT_THROW(client.patch("/things/once", zpo::kube::PatchType::Merge, {{"a", 1}}), TransportError);
   EXPECT_EQ(server.requests(), 4);
+}
+
+TEST(RestTimeout, AReplyThatNeverComesIsATimeoutAndTheNextRequestGetsANewConnection) {
+  ScriptedServer server({}, {}, {2});
+  RestClient client(config_for(server), {.request_timeout = std::chrono::milliseconds(300)});
+  EXPECT_EQ(client.get("/x")["n"], 1);
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    client.create("/things", {{"name", "held"}});  // a write: not repeated after the timeout
+    FAIL() << "no error";
+  } catch (const TransportError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("POST /things: timed out after 300 ms"));
+  }
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
+  EXPECT_EQ(server.requests(), 2);
+  EXPECT_EQ(client.get("/x")["n"], 3);
+  EXPECT_EQ(server.connections(), 2);
 }
 
 TEST(RestRetry, AFreshConnectionIsNotRetried) {
