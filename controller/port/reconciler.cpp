@@ -407,23 +407,25 @@ void Reconciler::mutate(Plan& plan, const PortResource& resource, const nlohmann
   }
 }
 
-std::optional<std::chrono::nanoseconds> Reconciler::aimed_look(const KeyState& state,
-                                                               std::chrono::milliseconds wait,
-                                                               Time now) const {
+std::chrono::nanoseconds Reconciler::look_delay(const KeyState& state, std::chrono::milliseconds wait,
+                                                std::chrono::nanoseconds grid, Time now) const {
   // Past the learnt duration by a little: the cloud's clock and ours started the stage a reply apart.
   constexpr std::chrono::milliseconds kAimPast(250);
   // The longest a jittered wait can be (ReconcilerDeps::jitter): aiming later than that would stretch the
   // poll grid, so the look is aimed only when the moment falls within it.
   constexpr double kLongestJitter = 1.2;
-  if (!state.awaiting || !state.mutated_at) return std::nullopt;
+  if (!state.awaiting || !state.mutated_at) return grid;
   const auto takes = stage_durations_.expected(*state.awaiting);
-  if (!takes) return std::nullopt;
+  if (!takes) return grid;
   const Time aim = *state.mutated_at + *takes + kAimPast;
-  if (aim <= now) return std::nullopt;
+  if (aim <= now) return grid;
   const auto until = std::chrono::duration_cast<std::chrono::nanoseconds>(aim - now);
-  if (until > std::chrono::duration_cast<std::chrono::nanoseconds>(wait * kLongestJitter))
-    return std::nullopt;
-  return until;
+  if (until <= std::chrono::duration_cast<std::chrono::nanoseconds>(wait * kLongestJitter)) return until;
+  // The grid applies, but not before half the learnt duration: no recent port was done that soon (the
+  // estimate is their 5th percentile), and a look there would only cost a reconcile and a DescribePorts
+  // share. Looks from half on still see a cloud that got faster, so the estimate can learn it.
+  const Time useful_from = *state.mutated_at + *takes / 2;
+  return std::max(grid, std::chrono::duration_cast<std::chrono::nanoseconds>(useful_from - now));
 }
 
 runtime::ReconcileResult Reconciler::schedule(const std::string& key, const Plan& plan, Time now,
@@ -436,7 +438,7 @@ runtime::ReconcileResult Reconciler::schedule(const std::string& key, const Plan
   auto delay = std::chrono::duration_cast<std::chrono::nanoseconds>(*plan.requeue_after * deps_.jitter());
   std::lock_guard lock(mutex_);
   KeyState& state = keys_[key];
-  if (const auto aim = aimed_look(state, *plan.requeue_after, now)) delay = *aim;
+  delay = look_delay(state, *plan.requeue_after, delay, now);
   const Time due = now + std::chrono::duration_cast<Time::duration>(delay);
   // A reconcile triggered by something else (our own status write coming back through the watch) must not
   // push an earlier poll further away.

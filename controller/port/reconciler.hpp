@@ -22,6 +22,7 @@
 // After an accepted TerminatePort or DestroyPort, the next look is aimed just past the stage's learnt
 // duration (StageDurations) when that moment is within reach of the wait decide() asked for, instead of
 // landing anywhere on the poll grid: the port is seen done about when the cloud finishes, at no extra look.
+// Grid looks before half the learnt duration are skipped: no recent port was done that soon.
 
 #include <chrono>
 #include <cstdint>
@@ -85,10 +86,11 @@ class Reconciler {
   // Asks for the observation of a poll that fell due on an unchanged object; false when a full reconcile is
   // needed.
   bool repeat_due_poll(const std::string& key, Time now);
-  // The wait until a look aimed just past the awaited stage's learnt duration, when that moment is ahead and
-  // within reach of `wait`; nullopt otherwise (the poll grid applies).
-  std::optional<std::chrono::nanoseconds> aimed_look(const KeyState& state, std::chrono::milliseconds wait,
-                                                     Time now) const;
+  // The wait until the next look of a key whose stage is awaited (`grid`: the jittered poll wait): aimed just
+  // past the stage's learnt duration when that moment is within reach of `wait`; otherwise the grid's, but
+  // not before half the learnt duration.
+  std::chrono::nanoseconds look_delay(const KeyState& state, std::chrono::milliseconds wait,
+                                      std::chrono::nanoseconds grid, Time now) const;
   // A look that shows the awaited stage done is a sample of how long the stage takes.
   void learn_stage_end(const std::string& key, const Observation& observation);
   void remember_poll(const std::string& key, const nlohmann::json& object, const PortResource& resource,

@@ -126,7 +126,14 @@ TEST_F(ReconcilerTest, ALookIsAimedPastTheLearntStageDuration) {
   delete_resource("late");
   run(std::chrono::milliseconds(500));
   ASSERT_EQ(resource("late")->status.phase, Phase::Terminating);
-  run(std::chrono::milliseconds(18500));  // past 17 s, short of the grid's 20 s
+  // No port was seen done before 17 s: the grid's look at 5 s is skipped, none comes before half of it.
+  const Time terminated = now;
+  const int looks = cloud->calls("DescribePorts");
+  run(std::chrono::milliseconds(8000));
+  EXPECT_EQ(cloud->calls("DescribePorts"), looks) << "a look before half the learnt duration";
+  // Past 17 s, short of the grid's 20 s.
+  run(std::chrono::duration_cast<std::chrono::milliseconds>(terminated + std::chrono::milliseconds(18500) -
+                                                            now));
   EXPECT_NE(resource("late")->status.phase, Phase::Terminating) << "RECYCLED seen by the aimed look";
   run();
   EXPECT_FALSE(resource("late"));
