@@ -220,9 +220,10 @@ void Informer::handle_event(const WatchEvent& event, bool& relist, bool& failed)
       break;
   }
   if (!outcome.resource_version.empty()) resource_version_ = outcome.resource_version;
-  // Every event wakes the handler, even one the cache ignored as older than our own write: a reconcile reads
-  // the cache, so a spurious wake-up is cheap while a missed one leaves an object stuck.
-  if (outcome.kind == Kind::Applied) notify(outcome.key);
+  // Every event wakes the handler, even one the cache ignored as older than our own write: a missed wake-up
+  // leaves an object stuck. Only the echo of our own write does not (at 10,000 ports, 5 reconciles per port
+  // that would re-read what they wrote).
+  if (outcome.kind == Kind::Applied && !outcome.echo) notify(outcome.key);
 }
 
 std::string Informer::with_selector(const std::string& path) const {

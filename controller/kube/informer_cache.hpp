@@ -119,6 +119,13 @@ class InformerCache {
     return true;
   }
 
+  // Whether the cache holds exactly `version` of `key` (a version that cannot be compared never matches).
+  bool holds(const std::string& key, const Version& version) const {
+    const std::shared_lock lock(mutex_);
+    const auto cached = objects_.find(key);
+    return version && cached != objects_.end() && cached->second.version == version;
+  }
+
   // DELETED: removes the cached object unless it is newer than the deleted version (the name was re-created).
   void erase(const nlohmann::json& object) {
     const std::string key = object_key(object);

@@ -52,6 +52,7 @@ WatchEventOutcome apply_watch_event(InformerCache& cache, const WatchEvent& even
   }
   outcome.key = object_key(event.object);
   if (event.type == "ADDED" || event.type == "MODIFIED") {
+    outcome.echo = cache.holds(outcome.key, resource_version_of(event.object));
     cache.upsert(event.object);
   } else if (event.type == "DELETED") {
     cache.erase(event.object);

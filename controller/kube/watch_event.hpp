@@ -17,7 +17,11 @@ struct WatchEventOutcome {
     Failed,    // another ERROR: start a new watch from the last good version
   };
   Kind kind = Kind::Applied;
-  std::string key{};               // Applied: the object's key
+  std::string key{};  // Applied: the object's key
+  // Applied: the cache held exactly this version already, i.e. the echo of our own write. The reconcile that
+  // wrote it planned what comes next, so there is nothing to wake. An older event is no echo: it carries a
+  // change that the decision behind our write did not see.
+  bool echo = false;
   std::string resource_version{};  // where the next watch resumes; empty: where it was
   int error_code = 0;              // Relist / Failed: the metav1.Status code (0 when it had none)
   std::string error_message{};     // Failed: the Status message

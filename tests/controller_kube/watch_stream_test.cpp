@@ -89,6 +89,25 @@ TEST(ApplyWatchEvent, StoresAddsAndDeletesAndTellsTheResumeVersion) {
   EXPECT_THROW(apply_watch_event(cache, WatchEvent{"ADDED", json::object()}), std::invalid_argument);
 }
 
+// The echo of our own write (the cache holds that very version) wakes nobody; anything else does, including
+// an event older than our write: it carries a change the decision behind the write did not see.
+TEST(ApplyWatchEvent, OnlyTheEchoOfTheCachedVersionIsAnEcho) {
+  InformerCache cache;
+  const auto at = [](const char* version, const char* phase) {
+    return json{{"metadata", {{"name", "a"}, {"namespace", "ns"}, {"resourceVersion", version}}},
+                {"status", {{"phase", phase}}}};
+  };
+  EXPECT_FALSE(apply_watch_event(cache, WatchEvent{"ADDED", at("5", "Ready")}).echo) << "new to the cache";
+  cache.upsert(at("7", "Terminating"));  // our write's reply, stored before its watch event comes
+  EXPECT_FALSE(apply_watch_event(cache, WatchEvent{"MODIFIED", at("6", "Ready")}).echo) << "older: wakes";
+  EXPECT_TRUE(apply_watch_event(cache, WatchEvent{"MODIFIED", at("7", "Terminating")}).echo);
+  EXPECT_FALSE(apply_watch_event(cache, WatchEvent{"MODIFIED", at("8", "Terminating")}).echo);
+  EXPECT_FALSE(apply_watch_event(cache, WatchEvent{"DELETED", at("8", "Terminating")}).echo);
+  const json unversioned = {{"metadata", {{"name", "b"}, {"namespace", "ns"}}}};
+  cache.upsert(unversioned);
+  EXPECT_FALSE(apply_watch_event(cache, WatchEvent{"MODIFIED", unversioned}).echo) << "not comparable: wakes";
+}
+
 TEST(ApplyWatchEvent, Error410RelistsAndAnyOtherErrorFails) {
   InformerCache cache;
   const auto expired = apply_watch_event(cache, WatchEvent{"ERROR", {{"code", 410}, {"message", "too old"}}});
