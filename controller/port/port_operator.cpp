@@ -51,7 +51,10 @@ struct PortOperator::Impl {
                                [this](std::size_t ids) { metrics.on_describe(ids); }},
                  settings.observe_batch_window),
         reconciler(ReconcilerDeps{store, access, observer, [] { return std::chrono::system_clock::now(); },
-                                  [this] { return jitter(); }, &metrics},
+                                  [this] { return jitter(); }, &metrics,
+                                  [&queue](const std::string& key, std::chrono::nanoseconds after) {
+                                    queue.add_after(key, after);
+                                  }},
                    settings.decide) {
     collector = registry.add_collector([this] { metrics.set_ports_by_phase(reconciler.phases()); });
   }

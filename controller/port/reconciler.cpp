@@ -12,6 +12,10 @@ namespace {
 
 using runtime::field;
 
+// A look is aimed past the learnt duration by a little: the cloud's clock and ours started the stage a reply
+// apart.
+constexpr std::chrono::milliseconds kAimPast(250);
+
 std::string phase_name(const PortResourceStatus& status) {
   return status.phase ? std::string(to_string(*status.phase)) : std::string();
 }
@@ -91,17 +95,52 @@ void Reconciler::learn_stage_end(const std::string& key, const Observation& obse
   const auto status = observation.port ? observation.port->status() : PortStatus::Unknown;
   const bool gone = observation.kind == Observation::Kind::Absent ||
                     (observation.kind == Observation::Kind::Found && status == PortStatus::Destroyed);
-  std::lock_guard lock(mutex_);
-  const auto it = keys_.find(key);
-  if (it == keys_.end() || !it->second.awaiting || !it->second.mutated_at) return;
-  KeyState& state = it->second;
-  const bool done = *state.awaiting == ReleaseStage::Terminate
-                        ? observation.kind == Observation::Kind::Found && status == PortStatus::Recycled
-                        : gone;
-  if (!done) return;
-  stage_durations_.add(*state.awaiting, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                            observation.observed_at - *state.mutated_at));
-  state.awaiting.reset();
+  ReleaseStage stage{};
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = keys_.find(key);
+    if (it == keys_.end() || !it->second.awaiting || !it->second.mutated_at) return;
+    KeyState& state = it->second;
+    const bool done = *state.awaiting == ReleaseStage::Terminate
+                          ? observation.kind == Observation::Kind::Found && status == PortStatus::Recycled
+                          : gone;
+    if (!done) return;
+    stage = *state.awaiting;
+    stage_durations_.add(stage, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    observation.observed_at - *state.mutated_at));
+    state.awaiting.reset();
+  }
+  reaim_looks(stage, deps_.clock());
+}
+
+void Reconciler::reaim_looks(ReleaseStage stage, Time now) {
+  if (!deps_.requeue) return;
+  const auto takes = stage_durations_.expected(stage);
+  if (!takes) return;
+  std::vector<std::pair<std::string, std::chrono::nanoseconds>> sooner;
+  {
+    std::lock_guard lock(mutex_);
+    auto& aimed_with = aimed_with_[static_cast<std::size_t>(stage)];
+    // Only a new estimate, or one that dropped by more than the aim's margin, moves anything: a scan of
+    // every waiting key per sample would cost more than the looks it saves.
+    if (aimed_with && *takes + kAimPast >= *aimed_with) return;
+    aimed_with = *takes;
+    for (auto& [key, state] : keys_) {
+      if (state.awaiting != stage || !state.mutated_at || !state.due_at || *state.due_at <= now) continue;
+      const Time aim = std::max(now, *state.mutated_at + *takes + kAimPast);
+      if (aim >= *state.due_at) continue;
+      state.due_at = aim;
+      sooner.emplace_back(key, std::chrono::duration_cast<std::chrono::nanoseconds>(aim - now));
+    }
+  }
+  if (!sooner.empty()) {
+    runtime::log_info("looks brought forward to the learnt stage duration",
+                      {field("stage", stage == ReleaseStage::Terminate ? "Terminate" : "Destroy"),
+                       field("expectedMs", static_cast<long long>(takes->count())),
+                       field("ports", static_cast<long long>(sooner.size()))});
+  }
+  for (const auto& [key, after] : sooner)
+    deps_.requeue(key, after);
 }
 
 void Reconciler::remember_poll(const std::string& key, const nlohmann::json& object,
@@ -117,6 +156,19 @@ void Reconciler::remember_poll(const std::string& key, const nlohmann::json& obj
 }
 
 runtime::ReconcileResult Reconciler::reconcile(const std::string& key, const std::stop_token& stop) {
+  bool decide_again = false;
+  auto result = pass(key, stop, decide_again);
+  // The next step follows from the same look (DestroyPort after the Recycled write): take it now, from the
+  // object the write left in the cache, rather than through the queue behind every other key (at 10,000
+  // ports that wait, and the read and parse of a second reconcile, stretched the DestroyPort wave). Once:
+  // what the second pass plans goes through the queue.
+  if (decide_again && !stop.stop_requested()) result = pass(key, stop, decide_again);
+  return result;
+}
+
+runtime::ReconcileResult Reconciler::pass(const std::string& key, const std::stop_token& stop,
+                                          bool& decide_again) {
+  decide_again = false;
   if (repeat_due_poll(key, deps_.clock())) return {};
   const auto read = deps_.store.get(key);
   if (!read) {
@@ -258,7 +310,9 @@ runtime::ReconcileResult Reconciler::reconcile(const std::string& key, const std
     keys_.erase(key);
     return {};
   }
-  return schedule(key, plan, now, observation.has_value() || looked_up);
+  const bool observation_used = observation.has_value() || looked_up;
+  decide_again = observation_used && plan.requeue_after == std::chrono::milliseconds(0);
+  return schedule(key, plan, now, observation_used);
 }
 
 std::optional<PortLookup> Reconciler::look_up(const PortResource& resource,
@@ -409,8 +463,6 @@ void Reconciler::mutate(Plan& plan, const PortResource& resource, const nlohmann
 
 std::chrono::nanoseconds Reconciler::look_delay(const KeyState& state, std::chrono::milliseconds wait,
                                                 std::chrono::nanoseconds grid, Time now) const {
-  // Past the learnt duration by a little: the cloud's clock and ours started the stage a reply apart.
-  constexpr std::chrono::milliseconds kAimPast(250);
   // The longest a jittered wait can be (ReconcilerDeps::jitter): aiming later than that would stretch the
   // poll grid, so the look is aimed only when the moment falls within it.
   constexpr double kLongestJitter = 1.2;

@@ -23,7 +23,13 @@
 // duration (StageDurations) when that moment is within reach of the wait decide() asked for, instead of
 // landing anywhere on the poll grid: the port is seen done about when the cloud finishes, at no extra look.
 // Grid looks before half the learnt duration are skipped: no recent port was done that soon.
+//
+// Until a stage's duration is learnt every waiting port looks on the grid, and the first ports done are what
+// teaches it. The moment the estimate appears (or drops by more than the aim's margin), the looks already
+// scheduled past the new aim are brought forward to it through ReconcilerDeps::requeue: a mass deletion's
+// ports were all sent before any was done, and without this each would wait up to a poll interval more.
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -51,6 +57,9 @@ struct ReconcilerDeps {
   WallClock clock;
   std::function<double()> jitter;  // a factor for requeue delays, e.g. uniform in [0.8, 1.2]
   PortMetrics* metrics = nullptr;  // optional
+  // Brings a key's next reconcile forward to `after` from now (the work queue's add_after; a later pending
+  // one is superseded). Optional: without it looks are aimed only as they are scheduled.
+  std::function<void(const std::string& key, std::chrono::nanoseconds after)> requeue{};
 };
 
 class Reconciler {
@@ -83,6 +92,9 @@ class Reconciler {
     // failed write cannot make the operator forget a TerminatePort it sent or the id of a port it created.
     std::optional<PortResourceStatus> unwritten{};
   };
+  // One read, decision and its effects. `decide_again` is set when the plan asks to be decided again at once
+  // from the same look (Recycled written, DestroyPort next).
+  runtime::ReconcileResult pass(const std::string& key, const std::stop_token& stop, bool& decide_again);
   // Asks for the observation of a poll that fell due on an unchanged object; false when a full reconcile is
   // needed.
   bool repeat_due_poll(const std::string& key, Time now);
@@ -93,6 +105,8 @@ class Reconciler {
                                       std::chrono::nanoseconds grid, Time now) const;
   // A look that shows the awaited stage done is a sample of how long the stage takes.
   void learn_stage_end(const std::string& key, const Observation& observation);
+  // Brings forward the scheduled looks of ports awaiting `stage` that now fall past their aim.
+  void reaim_looks(ReleaseStage stage, Time now);
   void remember_poll(const std::string& key, const nlohmann::json& object, const PortResource& resource,
                      const std::string& port_id);
   std::optional<Observation> usable_observation(const std::string& key, const PortResource& resource,
@@ -114,6 +128,8 @@ class Reconciler {
   mutable std::mutex mutex_;
   std::unordered_map<std::string, KeyState> keys_{};
   StageDurations stage_durations_{};
+  // Per stage, the estimate the scheduled looks were last aimed with (reaim_looks).
+  std::array<std::optional<std::chrono::milliseconds>, 2> aimed_with_{};
 };
 
 }  // namespace zpo::port

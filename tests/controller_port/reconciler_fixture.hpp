@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -32,9 +33,13 @@ struct Process {
         observer(
             ObserverHooks{[this](const std::string& key) { queued.insert(key); }, [&now] { return now; }, {}},
             std::chrono::milliseconds(0)),
-        reconciler(
-            ReconcilerDeps{store, access, observer, [&now] { return now; }, std::move(jitter), nullptr},
-            settings) {}
+        reconciler(ReconcilerDeps{store, access, observer, [&now] { return now; }, std::move(jitter), nullptr,
+                                  [this, &now](const std::string& key, std::chrono::nanoseconds after) {
+                                    const Time at = now + std::chrono::duration_cast<Time::duration>(after);
+                                    auto [it, inserted] = delayed.emplace(key, at);
+                                    if (!inserted) it->second = std::min(it->second, at);
+                                  }},
+                   settings) {}
 
   CloudAccessResolver access;
   std::set<std::string> queued;
@@ -51,6 +56,10 @@ struct ReconcilerTest : ::testing::Test {
   std::shared_ptr<FakeCloud> cloud = std::make_shared<FakeCloud>([this] { return now; });
   std::map<std::string, json> secrets;
   double jitter = 1.0;  // the factor every requeue delay gets (the operator draws it from [0.8, 1.2])
+  std::map<std::string, double>
+      key_jitter{};                    // a key's own factor, instead of `jitter`, while it is reconciled
+  std::string reconciling{};           // the key run() is reconciling
+  std::function<bool()> pause_when{};  // when set and true, run() returns before its next step
   std::unique_ptr<Process> process = fresh_process();
 
   std::unique_ptr<Process> fresh_process() {
@@ -61,7 +70,10 @@ struct ReconcilerTest : ::testing::Test {
           if (it == secrets.end()) throw kube::StatusError(404, "NotFound", "secrets not found");
           return it->second;
         },
-        [this] { return jitter; });
+        [this] {
+          const auto own = key_jitter.find(reconciling);
+          return own == key_jitter.end() ? jitter : own->second;
+        });
   }
 
   void enqueue(const std::string& key) { process->queued.insert(key); }
@@ -71,10 +83,12 @@ struct ReconcilerTest : ::testing::Test {
   void run(std::chrono::milliseconds until = std::chrono::hours(2), int max_steps = 10000) {
     const Time end = now + until;
     for (int step = 0; step < max_steps; ++step) {
+      if (pause_when && pause_when()) return;
       if (!process->queued.empty()) {
         const std::string key = *process->queued.begin();
         process->queued.erase(process->queued.begin());
         try {
+          reconciling = key;
           const auto result = process->reconciler.reconcile(key, {});
           if (result.requeue_after) {
             const Time at = now + std::chrono::duration_cast<Time::duration>(*result.requeue_after);

@@ -63,6 +63,35 @@ TEST_F(ReconcilerTest, DeleteWalkWithCloudLag) {
   EXPECT_EQ(process->observer.stored(), 0u);
 }
 
+// The look that shows the port RECYCLED is acted on in one reconcile: Recycled is written (and told) first,
+// then DestroyPort goes out and Destroying is written, without a second trip through the queue.
+TEST_F(ReconcilerTest, RecycledIsWrittenThenDestroyPortSentInOneReconcile) {
+  cloud->add_port("port-1");
+  create("edge", "port-1");
+  run(std::chrono::minutes(1));
+  delete_resource("edge");
+  const std::string key = "team-a/edge";
+  pause_when = [&] {
+    const auto seen = process->observer.latest(key, "port-1");
+    return seen && seen->port && seen->port->status() == zenlayer::PortStatus::Recycled &&
+           process->queued.count(key) > 0;
+  };
+  run(std::chrono::minutes(1));
+  pause_when = nullptr;
+  ASSERT_EQ(resource("edge")->status.phase, Phase::Terminating) << "the look is made, not yet decided on";
+  ASSERT_EQ(cloud->calls("DestroyPort"), 0);
+
+  const auto result = process->reconciler.reconcile(key, {});
+  EXPECT_EQ(cloud->calls("DestroyPort"), 1);
+  EXPECT_EQ(store.phases_written(key),
+            (std::vector<std::string>{"Ready", "Terminating", "Recycled", "Destroying"}));
+  EXPECT_EQ(events("PortRecycled"), 1);
+  EXPECT_EQ(events("DestroyRequested"), 1);
+  ASSERT_TRUE(result.requeue_after);
+  EXPECT_GT(*result.requeue_after, std::chrono::seconds(1)) << "the next look waits for the cloud";
+  EXPECT_EQ(cloud->violations(), std::vector<std::string>{});
+}
+
 // Waiting on the cloud, a poll whose object has not changed asks for its look without reading or deciding:
 // only the reconcile that the look wakes reads the object. Any change to the object, and the walk is decided
 // in full again.
@@ -135,6 +164,51 @@ TEST_F(ReconcilerTest, ALookIsAimedPastTheLearntStageDuration) {
   run(std::chrono::duration_cast<std::chrono::milliseconds>(terminated + std::chrono::milliseconds(18500) -
                                                             now));
   EXPECT_NE(resource("late")->status.phase, Phase::Terminating) << "RECYCLED seen by the aimed look";
+  run();
+  EXPECT_FALSE(resource("late"));
+  EXPECT_EQ(cloud->violations(), std::vector<std::string>{});
+  EXPECT_EQ(cloud->calls("TerminatePort"), learners + 1);
+  EXPECT_EQ(cloud->calls("DestroyPort"), learners + 1);
+}
+
+// A mass deletion sends every TerminatePort before any port is done, so every look is scheduled on the grid.
+// When the first ports teach the stage's duration, a look already scheduled past the new aim is brought
+// forward to it instead of waiting for its grid point.
+TEST_F(ReconcilerTest, LooksScheduledBeforeTheDurationIsLearntAreBroughtForward) {
+  cloud = std::make_shared<FakeCloud>([this] { return now; }, std::chrono::seconds(16));
+  settings.max_poll_interval = settings.poll_interval;
+  process = fresh_process();
+  const auto learners = static_cast<int>(StageDurations::kMinSamples);
+  for (int i = 0; i < learners; ++i) {
+    cloud->add_port("port-" + std::to_string(i));
+    create("edge-" + std::to_string(i), "port-" + std::to_string(i));
+  }
+  cloud->add_port("port-late");
+  create("late", "port-late");
+  run(std::chrono::minutes(1));
+  const auto mark_deleted = [&](const std::string& name) {
+    store.mutate("team-a/" + name,
+                 [this](json& o) { o["metadata"]["deletionTimestamp"] = format_time(now); });
+    enqueue("team-a/" + name);
+  };
+  // The learners look every 4 s: they see the 16 s stage done soon after it ends.
+  for (int i = 0; i < learners; ++i) {
+    key_jitter["team-a/edge-" + std::to_string(i)] = 0.8;
+    mark_deleted("edge-" + std::to_string(i));
+  }
+  run(std::chrono::milliseconds(100));
+  const Time terminated = now;
+  ASSERT_EQ(cloud->calls("TerminatePort"), learners);
+  // The late port, 2 s behind, looks every 5 s: at 7, 12, 17 and 22 s. Its stage ends at 18 s.
+  now += std::chrono::seconds(2);
+  mark_deleted("late");
+  run(std::chrono::milliseconds(100));
+  ASSERT_EQ(cloud->calls("TerminatePort"), learners + 1);
+
+  run(std::chrono::duration_cast<std::chrono::milliseconds>(terminated + std::chrono::seconds(21) - now));
+  EXPECT_EQ(cloud->calls("DestroyPort"), learners + 1)
+      << "the late port's look is brought forward from 22 s to just past the learnt duration, where it sees "
+         "RECYCLED";
   run();
   EXPECT_FALSE(resource("late"));
   EXPECT_EQ(cloud->violations(), std::vector<std::string>{});
