@@ -31,7 +31,10 @@ struct Observation {
   std::optional<zenlayer::PortInfo> port{};  // Found
   CloudFailure failure{};                    // CloudError
   CredentialsProblem credentials{};          // CredentialsError
-  Time observed_at{};
+  Time observed_at{};  // when the look was asked: what it shows held at this instant or later
+  // When the answer came (looks at the cloud only). What it shows began by then: a stage seen done was done
+  // by answered_at, while observed_at may precede its end by the call's latency.
+  std::optional<Time> answered_at{};
 
   static Observation found(zenlayer::PortInfo port, Time at) {
     return {Kind::Found, std::move(port), {}, {}, at};

@@ -141,14 +141,19 @@ std::size_t PortObserver::describe_chunk(CloudPorts& ports, const std::vector<st
   if (hooks_.on_describe) hooks_.on_describe(ids.size());
   try {
     const zenlayer::PortList list = ports.describe(ids, stop);
+    const Time answered = hooks_.clock();
+    const auto answered_at = [answered](Observation observation) {
+      observation.answered_at = answered;
+      return observation;
+    };
     std::set<std::string> seen;
     for (const auto& port : list.ports) {
       const auto it = keys_by_port.find(port.port_id);
       if (it == keys_by_port.end() || !seen.insert(port.port_id).second) continue;
-      store(it->second, port.port_id, Observation::found(port, at));
+      store(it->second, port.port_id, answered_at(Observation::found(port, at)));
     }
     for (const auto& id : ids) {
-      if (!seen.count(id)) store(keys_by_port.at(id), id, Observation::absent(at));
+      if (!seen.count(id)) store(keys_by_port.at(id), id, answered_at(Observation::absent(at)));
     }
     runtime::log_debug("ports described",
                        {runtime::field("ports", static_cast<long long>(ids.size())),

@@ -99,15 +99,18 @@ void Reconciler::learn_stage_end(const std::string& key, const Observation& obse
   {
     std::lock_guard lock(mutex_);
     const auto it = keys_.find(key);
-    if (it == keys_.end() || !it->second.awaiting || !it->second.mutated_at) return;
+    if (it == keys_.end() || !it->second.awaiting || !it->second.sent_at) return;
     KeyState& state = it->second;
     const bool done = *state.awaiting == ReleaseStage::Terminate
                           ? observation.kind == Observation::Kind::Found && status == PortStatus::Recycled
                           : gone;
     if (!done) return;
     stage = *state.awaiting;
-    stage_durations_.add(stage, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    observation.observed_at - *state.mutated_at));
+    // From the answer, not the ask: the ask may precede the stage's end by the call's latency, and a
+    // duration learnt short aims looks before the end, each then a whole poll interval late.
+    const Time seen_done = observation.answered_at.value_or(observation.observed_at);
+    stage_durations_.add(stage,
+                         std::chrono::duration_cast<std::chrono::milliseconds>(seen_done - *state.sent_at));
     state.awaiting.reset();
   }
   reaim_looks(stage, deps_.clock());
@@ -126,8 +129,8 @@ void Reconciler::reaim_looks(ReleaseStage stage, Time now) {
     if (aimed_with && *takes + kAimPast >= *aimed_with) return;
     aimed_with = *takes;
     for (auto& [key, state] : keys_) {
-      if (state.awaiting != stage || !state.mutated_at || !state.due_at || *state.due_at <= now) continue;
-      const Time aim = std::max(now, *state.mutated_at + *takes + kAimPast);
+      if (state.awaiting != stage || !state.sent_at || !state.due_at || *state.due_at <= now) continue;
+      const Time aim = std::max(now, *state.sent_at + *takes + kAimPast);
       if (aim >= *state.due_at) continue;
       state.due_at = aim;
       sooner.emplace_back(key, std::chrono::duration_cast<std::chrono::nanoseconds>(aim - now));
@@ -312,7 +315,8 @@ runtime::ReconcileResult Reconciler::pass(const std::string& key, const std::sto
   }
   const bool observation_used = observation.has_value() || looked_up;
   decide_again = observation_used && plan.requeue_after == std::chrono::milliseconds(0);
-  return schedule(key, plan, now, observation_used);
+  return schedule(key, plan, now, observation_used,
+                  observation ? std::optional<Time>(observation->observed_at) : std::nullopt);
 }
 
 std::optional<PortLookup> Reconciler::look_up(const PortResource& resource,
@@ -393,6 +397,7 @@ void Reconciler::mutate(Plan& plan, const PortResource& resource, const nlohmann
   const std::string action(to_string(sent));
   std::string port_id = resource.port_id().empty() ? plan.status.port_id : resource.port_id();
   MutationOutcome outcome;
+  const Time sent_at = deps_.clock();
   try {
     const CloudAccess resolved = access ? *access : deps_.access.resolve(resource);
     CloudPorts& ports = *resolved.ports;
@@ -448,6 +453,7 @@ void Reconciler::mutate(Plan& plan, const PortResource& resource, const nlohmann
     std::lock_guard lock(mutex_);
     KeyState& state = keys_[key];
     state.mutated_at = deps_.clock();
+    state.sent_at = sent_at;
     state.awaiting.reset();
     if (outcome.accepted && sent == CloudAction::TerminatePort) state.awaiting = ReleaseStage::Terminate;
     if (outcome.accepted && sent == CloudAction::DestroyPort) state.awaiting = ReleaseStage::Destroy;
@@ -462,26 +468,33 @@ void Reconciler::mutate(Plan& plan, const PortResource& resource, const nlohmann
 }
 
 std::chrono::nanoseconds Reconciler::look_delay(const KeyState& state, std::chrono::milliseconds wait,
-                                                std::chrono::nanoseconds grid, Time now) const {
+                                                std::chrono::nanoseconds grid, Time now,
+                                                std::optional<Time> looked_at) const {
   // The longest a jittered wait can be (ReconcilerDeps::jitter): aiming later than that would stretch the
   // poll grid, so the look is aimed only when the moment falls within it.
   constexpr double kLongestJitter = 1.2;
-  if (!state.awaiting || !state.mutated_at) return grid;
+  if (!state.awaiting || !state.sent_at) return grid;
   const auto takes = stage_durations_.expected(*state.awaiting);
   if (!takes) return grid;
-  const Time aim = *state.mutated_at + *takes + kAimPast;
-  if (aim <= now) return grid;
+  const Time aim = *state.sent_at + *takes + kAimPast;
+  if (aim <= now) {
+    // The stage should be done by now. A look asked before that moment could not show it (its answer came
+    // late, or it was a grid look from before the duration was learnt): look again at once rather than a
+    // whole poll interval later. A look asked after it shows a stage slower than learnt: the grid goes on.
+    if (looked_at && *looked_at < aim) return std::chrono::nanoseconds(0);
+    return grid;
+  }
   const auto until = std::chrono::duration_cast<std::chrono::nanoseconds>(aim - now);
   if (until <= std::chrono::duration_cast<std::chrono::nanoseconds>(wait * kLongestJitter)) return until;
   // The grid applies, but not before half the learnt duration: no recent port was done that soon (the
   // estimate is their 5th percentile), and a look there would only cost a reconcile and a DescribePorts
   // share. Looks from half on still see a cloud that got faster, so the estimate can learn it.
-  const Time useful_from = *state.mutated_at + *takes / 2;
+  const Time useful_from = *state.sent_at + *takes / 2;
   return std::max(grid, std::chrono::duration_cast<std::chrono::nanoseconds>(useful_from - now));
 }
 
 runtime::ReconcileResult Reconciler::schedule(const std::string& key, const Plan& plan, Time now,
-                                              bool observation_used) {
+                                              bool observation_used, std::optional<Time> looked_at) {
   if (!plan.requeue_after) return {};
   if (*plan.requeue_after == std::chrono::milliseconds(0) && observation_used) {
     // Decide again at once from the same look (e.g. Recycled written, DestroyPort next): not a new poll.
@@ -490,7 +503,7 @@ runtime::ReconcileResult Reconciler::schedule(const std::string& key, const Plan
   auto delay = std::chrono::duration_cast<std::chrono::nanoseconds>(*plan.requeue_after * deps_.jitter());
   std::lock_guard lock(mutex_);
   KeyState& state = keys_[key];
-  delay = look_delay(state, *plan.requeue_after, delay, now);
+  delay = look_delay(state, *plan.requeue_after, delay, now, looked_at);
   const Time due = now + std::chrono::duration_cast<Time::duration>(delay);
   // A reconcile triggered by something else (our own status write coming back through the watch) must not
   // push an earlier poll further away.

@@ -88,6 +88,10 @@ class Reconciler {
     std::optional<PollRequest> poll{};
     // The release stage our last accepted mutation (at mutated_at) began, until a look shows it done.
     std::optional<ReleaseStage> awaiting{};
+    // When that mutation was sent. The cloud began the stage between this and its reply (mutated_at), and a
+    // reply can lag by a second under load: durations and aims count from here, so a slow reply does not
+    // make the learnt duration short and the aimed looks early.
+    std::optional<Time> sent_at{};
     // A status decided after a mutation whose write failed: decisions use it until a write succeeds, so a
     // failed write cannot make the operator forget a TerminatePort it sent or the id of a port it created.
     std::optional<PortResourceStatus> unwritten{};
@@ -100,9 +104,11 @@ class Reconciler {
   bool repeat_due_poll(const std::string& key, Time now);
   // The wait until the next look of a key whose stage is awaited (`grid`: the jittered poll wait): aimed just
   // past the stage's learnt duration when that moment is within reach of `wait`; otherwise the grid's, but
-  // not before half the learnt duration.
+  // not before half the learnt duration. Past that moment, none when the look just used (`looked_at`) was
+  // asked before it.
   std::chrono::nanoseconds look_delay(const KeyState& state, std::chrono::milliseconds wait,
-                                      std::chrono::nanoseconds grid, Time now) const;
+                                      std::chrono::nanoseconds grid, Time now,
+                                      std::optional<Time> looked_at) const;
   // A look that shows the awaited stage done is a sample of how long the stage takes.
   void learn_stage_end(const std::string& key, const Observation& observation);
   // Brings forward the scheduled looks of ports awaiting `stage` that now fall past their aim.
@@ -120,8 +126,9 @@ class Reconciler {
   // outcome.
   void mutate(Plan& plan, const PortResource& resource, const nlohmann::json& object,
               const std::optional<CloudAccess>& access, const std::stop_token& stop);
-  runtime::ReconcileResult schedule(const std::string& key, const Plan& plan, Time now,
-                                    bool observation_used);
+  // `looked_at`: when the observation this plan used was asked (nullopt when none was used).
+  runtime::ReconcileResult schedule(const std::string& key, const Plan& plan, Time now, bool observation_used,
+                                    std::optional<Time> looked_at);
 
   ReconcilerDeps deps_;
   const DecideSettings settings_;

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "port/cloud_ports.hpp"
@@ -92,6 +93,12 @@ class FakeCloud final : public CloudPorts {
     std::lock_guard lock(mutex_);
     on_call_ = std::move(hook);
   }
+  // Called once, after the next DescribePorts has looked at the ports and before it answers (outside the
+  // lock): a test moves its clock on here to make the answer late.
+  void before_next_describe_answer(std::function<void()> hook) {
+    std::lock_guard lock(mutex_);
+    answer_hook_ = std::move(hook);
+  }
   // By action as the API sees it: a lookup by name is a DescribePorts call too.
   int calls(const std::string& action) {
     std::lock_guard lock(mutex_);
@@ -118,7 +125,17 @@ class FakeCloud final : public CloudPorts {
     return violations_;
   }
 
-  zenlayer::PortList describe(const std::vector<std::string>& ids, const std::stop_token&) override {
+  zenlayer::PortList describe(const std::vector<std::string>& ids, const std::stop_token& stop) override {
+    auto list = describe_now(ids, stop);
+    std::function<void()> hook;
+    {
+      std::lock_guard lock(mutex_);
+      hook = std::exchange(answer_hook_, nullptr);
+    }
+    if (hook) hook();
+    return list;
+  }
+  zenlayer::PortList describe_now(const std::vector<std::string>& ids, const std::stop_token&) {
     announce("DescribePorts");
     std::lock_guard lock(mutex_);
     ++calls_["DescribePorts"];
@@ -347,6 +364,7 @@ class FakeCloud final : public CloudPorts {
   std::vector<std::vector<std::string>> batches_;
   std::vector<std::string> violations_;
   std::function<void(const std::string&)> on_call_;
+  std::function<void()> answer_hook_;
 };
 
 }  // namespace zpo::port::testing

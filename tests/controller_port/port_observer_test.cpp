@@ -49,6 +49,24 @@ TEST_F(ObserverTest, TwoHundredFiftyKeysCostThreeCalls) {
   EXPECT_EQ(observer.observe_pending({}), 0u) << "nothing asked, nothing called";
 }
 
+// A look records when it was asked (what it shows held then or later) and when its answer came (what it shows
+// had begun by then): a stage seen done is timed to the answer.
+TEST_F(ObserverTest, ALookRecordsWhenItWasAskedAndWhenItWasAnswered) {
+  cloud->add_port("port-1");
+  const Time asked = now + std::chrono::seconds(1);
+  cloud->on_call([this](const std::string&) { now += std::chrono::milliseconds(700); });  // a 0.7 s call
+  observer.request("ns/a", "port-1", access);
+  now = asked;
+  observer.request("ns/b", "port-2", access);  // not listed
+  EXPECT_EQ(observer.observe_pending({}), 1u);
+  for (const auto& [key, id] : {std::pair{"ns/a", "port-1"}, std::pair{"ns/b", "port-2"}}) {
+    const auto look = observer.latest(key, id);
+    ASSERT_TRUE(look.has_value()) << key;
+    EXPECT_EQ(look->observed_at, asked) << key;
+    EXPECT_EQ(look->answered_at, asked + std::chrono::milliseconds(700)) << key;
+  }
+}
+
 TEST_F(ObserverTest, RepeatedRequestsAndSharedPortsAreOneId) {
   cloud->add_port("port-1");
   observer.request("ns/a", "port-1", access);

@@ -171,6 +171,51 @@ TEST_F(ReconcilerTest, ALookIsAimedPastTheLearntStageDuration) {
   EXPECT_EQ(cloud->calls("DestroyPort"), learners + 1);
 }
 
+// A look asked before the learnt end of the stage whose answer comes after it cannot show the stage done: the
+// next look comes at once, not a poll interval later.
+TEST_F(ReconcilerTest, ALookAskedBeforeTheLearntEndButAnsweredAfterItIsFollowedAtOnce) {
+  cloud = std::make_shared<FakeCloud>([this] { return now; }, std::chrono::seconds(17));
+  settings.max_poll_interval = settings.poll_interval;
+  process = fresh_process();
+  const auto learners = static_cast<int>(StageDurations::kMinSamples);
+  for (int i = 0; i < learners; ++i) {
+    cloud->add_port("port-" + std::to_string(i));
+    create("edge-" + std::to_string(i), "port-" + std::to_string(i));
+  }
+  cloud->add_port("port-late");
+  create("late", "port-late");
+  run(std::chrono::minutes(1));
+  const std::array<double, 5> factors{0.8, 1.2, 0.9, 1.1, 1.0};
+  for (int i = 0; i < learners; ++i) {
+    jitter = factors[static_cast<std::size_t>(i) % factors.size()];
+    delete_resource("edge-" + std::to_string(i));
+    run(std::chrono::seconds(1));
+  }
+  jitter = 1.0;
+  run();
+
+  // The late port looks at half the learnt duration (about 8.7 s), then on the grid 5 s later; that look's
+  // answer comes 4.5 s late, past the learnt end (17 s and a little).
+  delete_resource("late");
+  run(std::chrono::milliseconds(500));
+  ASSERT_EQ(resource("late")->status.phase, Phase::Terminating);
+  const Time terminated = now;
+  const int looks = cloud->calls("DescribePorts");
+  pause_when = [&] { return cloud->calls("DescribePorts") == looks + 1; };
+  run(std::chrono::seconds(12));
+  pause_when = nullptr;
+  ASSERT_EQ(cloud->calls("DescribePorts"), looks + 1) << "the look at half the learnt duration";
+  cloud->before_next_describe_answer([this] { now += std::chrono::milliseconds(4500); });
+  run(std::chrono::duration_cast<std::chrono::milliseconds>(terminated + std::chrono::milliseconds(19500) -
+                                                            now));
+  EXPECT_EQ(cloud->calls("DestroyPort"), learners + 1)
+      << "RECYCLED seen by the look right after the late answer";
+  EXPECT_EQ(cloud->calls("DescribePorts"), looks + 3);
+  run();
+  EXPECT_FALSE(resource("late"));
+  EXPECT_EQ(cloud->violations(), std::vector<std::string>{});
+}
+
 // A mass deletion sends every TerminatePort before any port is done, so every look is scheduled on the grid.
 // When the first ports teach the stage's duration, a look already scheduled past the new aim is brought
 // forward to it instead of waiting for its grid point.
