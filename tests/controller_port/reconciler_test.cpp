@@ -125,30 +125,42 @@ TEST_F(ReconcilerTest, ADuePollOfAnUnchangedObjectAsksWithoutReadingIt) {
             (std::vector<std::string>{"Ready", "Terminating", "Recycled", "Destroying", "Destroyed"}));
 }
 
+// Ports enough to learn a stage's duration from ("edge-0" on) and one more ("late"), on a cloud whose stages
+// take `stage`, polled every 5 s.
+struct StageLearningTest : ReconcilerTest {
+  const int learners = static_cast<int>(StageDurations::kMinSamples);
+
+  void ready_learners_and_late(std::chrono::seconds stage) {
+    cloud = std::make_shared<FakeCloud>([this] { return now; }, stage);
+    settings.max_poll_interval = settings.poll_interval;
+    process = fresh_process();
+    for (int i = 0; i < learners; ++i) {
+      cloud->add_port("port-" + std::to_string(i));
+      create("edge-" + std::to_string(i), "port-" + std::to_string(i));
+    }
+    cloud->add_port("port-late");
+    create("late", "port-late");
+    run(std::chrono::minutes(1));
+  }
+  // Deletes the learners a second apart and runs until they are gone. They poll on jittered schedules, as the
+  // operator's do, so they see the stage end at different lags.
+  void release_learners() {
+    const std::array<double, 5> factors{0.8, 1.2, 0.9, 1.1, 1.0};
+    for (int i = 0; i < learners; ++i) {
+      jitter = factors[static_cast<std::size_t>(i) % factors.size()];
+      delete_resource("edge-" + std::to_string(i));
+      run(std::chrono::seconds(1));
+    }
+    jitter = 1.0;
+    run();
+  }
+};
+
 // A stage that ends between two polls (17 s against a 5 s grid): once enough ports have shown how long the
 // cloud takes, a port's look is aimed just past that instead of at the next grid point (20 s).
-TEST_F(ReconcilerTest, ALookIsAimedPastTheLearntStageDuration) {
-  cloud = std::make_shared<FakeCloud>([this] { return now; }, std::chrono::seconds(17));
-  settings.max_poll_interval = settings.poll_interval;
-  process = fresh_process();
-  const auto learners = static_cast<int>(StageDurations::kMinSamples);
-  for (int i = 0; i < learners; ++i) {
-    cloud->add_port("port-" + std::to_string(i));
-    create("edge-" + std::to_string(i), "port-" + std::to_string(i));
-  }
-  cloud->add_port("port-late");
-  create("late", "port-late");
-  run(std::chrono::minutes(1));
-  // The learners poll on jittered schedules, as the operator's do, so they see the stage end at different
-  // lags.
-  const std::array<double, 5> factors{0.8, 1.2, 0.9, 1.1, 1.0};
-  for (int i = 0; i < learners; ++i) {
-    jitter = factors[static_cast<std::size_t>(i) % factors.size()];
-    delete_resource("edge-" + std::to_string(i));
-    run(std::chrono::seconds(1));
-  }
-  jitter = 1.0;
-  run();
+TEST_F(StageLearningTest, ALookIsAimedPastTheLearntStageDuration) {
+  ready_learners_and_late(std::chrono::seconds(17));
+  release_learners();
   for (int i = 0; i < learners; ++i)
     ASSERT_FALSE(resource("edge-" + std::to_string(i))) << i;
 
@@ -173,26 +185,9 @@ TEST_F(ReconcilerTest, ALookIsAimedPastTheLearntStageDuration) {
 
 // A look asked before the learnt end of the stage whose answer comes after it cannot show the stage done: the
 // next look comes at once, not a poll interval later.
-TEST_F(ReconcilerTest, ALookAskedBeforeTheLearntEndButAnsweredAfterItIsFollowedAtOnce) {
-  cloud = std::make_shared<FakeCloud>([this] { return now; }, std::chrono::seconds(17));
-  settings.max_poll_interval = settings.poll_interval;
-  process = fresh_process();
-  const auto learners = static_cast<int>(StageDurations::kMinSamples);
-  for (int i = 0; i < learners; ++i) {
-    cloud->add_port("port-" + std::to_string(i));
-    create("edge-" + std::to_string(i), "port-" + std::to_string(i));
-  }
-  cloud->add_port("port-late");
-  create("late", "port-late");
-  run(std::chrono::minutes(1));
-  const std::array<double, 5> factors{0.8, 1.2, 0.9, 1.1, 1.0};
-  for (int i = 0; i < learners; ++i) {
-    jitter = factors[static_cast<std::size_t>(i) % factors.size()];
-    delete_resource("edge-" + std::to_string(i));
-    run(std::chrono::seconds(1));
-  }
-  jitter = 1.0;
-  run();
+TEST_F(StageLearningTest, ALookAskedBeforeTheLearntEndButAnsweredAfterItIsFollowedAtOnce) {
+  ready_learners_and_late(std::chrono::seconds(17));
+  release_learners();
 
   // The late port looks at half the learnt duration (about 8.7 s), then on the grid 5 s later; that look's
   // answer comes 4.5 s late, past the learnt end (17 s and a little).
@@ -219,18 +214,8 @@ TEST_F(ReconcilerTest, ALookAskedBeforeTheLearntEndButAnsweredAfterItIsFollowedA
 // A mass deletion sends every TerminatePort before any port is done, so every look is scheduled on the grid.
 // When the first ports teach the stage's duration, a look already scheduled past the new aim is brought
 // forward to it instead of waiting for its grid point.
-TEST_F(ReconcilerTest, LooksScheduledBeforeTheDurationIsLearntAreBroughtForward) {
-  cloud = std::make_shared<FakeCloud>([this] { return now; }, std::chrono::seconds(16));
-  settings.max_poll_interval = settings.poll_interval;
-  process = fresh_process();
-  const auto learners = static_cast<int>(StageDurations::kMinSamples);
-  for (int i = 0; i < learners; ++i) {
-    cloud->add_port("port-" + std::to_string(i));
-    create("edge-" + std::to_string(i), "port-" + std::to_string(i));
-  }
-  cloud->add_port("port-late");
-  create("late", "port-late");
-  run(std::chrono::minutes(1));
+TEST_F(StageLearningTest, LooksScheduledBeforeTheDurationIsLearntAreBroughtForward) {
+  ready_learners_and_late(std::chrono::seconds(16));
   const auto mark_deleted = [&](const std::string& name) {
     store.mutate("team-a/" + name,
                  [this](json& o) { o["metadata"]["deletionTimestamp"] = format_time(now); });
