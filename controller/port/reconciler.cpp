@@ -12,8 +12,8 @@ namespace {
 
 using runtime::field;
 
-// A look is aimed past the learnt duration by a little: the cloud's clock and ours started the stage a reply
-// apart.
+// A look is aimed a little past the learnt duration: the cloud starts a stage a little after we send its
+// call.
 constexpr std::chrono::milliseconds kAimPast(250);
 
 std::string phase_name(const PortResourceStatus& status) {
@@ -315,8 +315,11 @@ runtime::ReconcileResult Reconciler::pass(const std::string& key, const std::sto
   }
   const bool observation_used = observation.has_value() || looked_up;
   decide_again = observation_used && plan.requeue_after == std::chrono::milliseconds(0);
+  // Only a look that saw the port says whether the stage is done; a failed one is retried on its own terms.
+  const bool port_seen = observation && (observation->kind == Observation::Kind::Found ||
+                                         observation->kind == Observation::Kind::Absent);
   return schedule(key, plan, now, observation_used,
-                  observation ? std::optional<Time>(observation->observed_at) : std::nullopt);
+                  port_seen ? std::optional<Time>(observation->observed_at) : std::nullopt);
 }
 
 std::optional<PortLookup> Reconciler::look_up(const PortResource& resource,

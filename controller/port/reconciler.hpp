@@ -126,7 +126,7 @@ class Reconciler {
   // outcome.
   void mutate(Plan& plan, const PortResource& resource, const nlohmann::json& object,
               const std::optional<CloudAccess>& access, const std::stop_token& stop);
-  // `looked_at`: when the observation this plan used was asked (nullopt when none was used).
+  // `looked_at`: when the look this plan used was asked (nullopt when none saw the port).
   runtime::ReconcileResult schedule(const std::string& key, const Plan& plan, Time now, bool observation_used,
                                     std::optional<Time> looked_at);
 
