@@ -11,6 +11,7 @@
 #include <array>
 #include <chrono>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -126,14 +127,21 @@ class FakeCloud final : public CloudPorts {
   }
 
   zenlayer::PortList describe(const std::vector<std::string>& ids, const std::stop_token& stop) override {
-    auto list = describe_now(ids, stop);
+    std::optional<zenlayer::PortList> list;
+    std::exception_ptr failure;
+    try {
+      list = describe_now(ids, stop);
+    } catch (...) {
+      failure = std::current_exception();  // a failed answer can be late too
+    }
     std::function<void()> hook;
     {
       std::lock_guard lock(mutex_);
       hook = std::exchange(answer_hook_, nullptr);
     }
     if (hook) hook();
-    return list;
+    if (failure) std::rethrow_exception(failure);
+    return *list;
   }
   zenlayer::PortList describe_now(const std::vector<std::string>& ids, const std::stop_token&) {
     announce("DescribePorts");

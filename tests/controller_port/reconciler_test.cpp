@@ -211,6 +211,37 @@ TEST_F(StageLearningTest, ALookAskedBeforeTheLearntEndButAnsweredAfterItIsFollow
   EXPECT_EQ(cloud->violations(), std::vector<std::string>{});
 }
 
+// The same late answer, but a refusal (throttled): it did not see the port, so it says nothing about the
+// stage. The next look keeps the throttled retry's timing instead of going out at once.
+TEST_F(StageLearningTest, ALateFailedLookKeepsItsRetryTiming) {
+  ready_learners_and_late(std::chrono::seconds(17));
+  release_learners();
+  delete_resource("late");
+  run(std::chrono::milliseconds(500));
+  ASSERT_EQ(resource("late")->status.phase, Phase::Terminating);
+  const int looks = cloud->calls("DescribePorts");
+  pause_when = [&] { return cloud->calls("DescribePorts") == looks + 1; };
+  run(std::chrono::seconds(12));
+  ASSERT_EQ(cloud->calls("DescribePorts"), looks + 1) << "the look at half the learnt duration";
+  // The grid look 5 s later is refused, and answered 4.5 s late: past the learnt end.
+  zenlayer::ApiErrorDetails throttled;
+  throttled.http_status = 429;
+  throttled.code = "REQUEST_LIMIT_EXCEEDED";
+  throttled.message = "slow down";
+  throttled.error_class = zenlayer::ErrorClass::Throttled;
+  cloud->fail_next("DescribePorts", {throttled, false});
+  cloud->before_next_describe_answer([this] { now += std::chrono::milliseconds(4500); });
+  pause_when = [&] { return cloud->calls("DescribePorts") == looks + 2; };
+  run(std::chrono::seconds(12));
+  pause_when = nullptr;
+  ASSERT_EQ(cloud->calls("DescribePorts"), looks + 2);
+  run(std::chrono::milliseconds(900));
+  EXPECT_EQ(cloud->calls("DescribePorts"), looks + 2) << "no look at once after a refusal";
+  run();
+  EXPECT_FALSE(resource("late"));
+  EXPECT_EQ(cloud->violations(), std::vector<std::string>{});
+}
+
 // A mass deletion sends every TerminatePort before any port is done, so every look is scheduled on the grid.
 // When the first ports teach the stage's duration, a look already scheduled past the new aim is brought
 // forward to it instead of waiting for its grid point.
