@@ -49,6 +49,22 @@ Outcome interpret(const ApiCall& call, const HttpResponse& response) {
   return {response.status, std::nullopt, ApiError(std::move(details))};
 }
 
+// Masks every occurrence of the password in an error's texts. They come from the server, and a server (or a
+// proxy before it) can echo anything; the texts go to logs and Events, where the password must never appear.
+ApiError without_password(const ApiError& error, const SecretString& password) {
+  const std::string& secret = password.reveal();
+  if (secret.empty()) return error;
+  auto details = error.details();
+  bool masked = false;
+  for (std::string* text : {&details.code, &details.message, &details.request_id}) {
+    for (auto at = text->find(secret); at != std::string::npos; at = text->find(secret, at + 3)) {
+      text->replace(at, secret.size(), "***");
+      masked = true;
+    }
+  }
+  return masked ? ApiError(std::move(details)) : error;
+}
+
 ApiError with_cancelled(const ApiError& error) {
   auto details = error.details();
   details.cancelled = true;
@@ -124,6 +140,7 @@ ApiReply Client::call(const ApiCall& call, const std::stop_token& stop) {
                                                .may_have_taken_effect = true,
                                                .cancelled = e.cancelled()});
     }
+    if (outcome.error) outcome.error = without_password(*outcome.error, credentials_.access_key_password);
     if (observer_) {
       AttemptRecord record{.action = call.action,
                            .attempt = attempt,

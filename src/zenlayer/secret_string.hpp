@@ -12,7 +12,7 @@ class SecretString {
   SecretString() = default;
   explicit SecretString(std::string value) : value_(std::move(value)) {}
 
-  // The secret itself, for the one place that needs it (the HMAC key).
+  // The secret itself, for the places that need it: the HMAC key, and masking it out of a server's texts.
   const std::string& reveal() const { return value_; }
   bool empty() const { return value_.empty(); }
 

@@ -261,6 +261,23 @@ TEST(ZenlayerClient, AuthFailureIsNotRetriedAndNeverShowsTheSecret) {
   EXPECT_EQ(what.find(header_of(h.transport->requests[0], "Authorization")), std::string::npos);
 }
 
+// Found by fuzzing (tests/fuzz/corpus/zenlayer_reply/echoed_password): a reply that echoes the password in
+// its code, message or request id. The error's texts, which go to logs and Events, show "***" in its place.
+TEST(ZenlayerClient, APasswordEchoedByTheServerIsMaskedInTheError) {
+  Harness h;
+  const std::string password = kPassword;
+  h.transport->then(raw_reply(403, R"({"requestId": "T-)" + password + R"(", "code": "OPERATION_FAILED)" +
+                                       password + R"(", "message": "refused )" + password + " and " +
+                                       password + R"("})"));
+  const auto error = call_expecting_error(h, kMutation);
+  const std::string what = error.what();
+  EXPECT_EQ(what.find(kPassword), std::string::npos) << what;
+  EXPECT_EQ(error.code(), "OPERATION_FAILED***");
+  EXPECT_EQ(error.message(), "refused *** and ***");
+  EXPECT_EQ(error.request_id(), "T-***");
+  EXPECT_EQ(h.transport->requests.size(), 1u);
+}
+
 TEST(ZenlayerClient, NotFoundAndAlreadyRecycledAreReturnedAtOnce) {
   Harness h;
   h.transport->then(failure(404, "SELF_SERVICE_PORT_NOT_FOUND"))
