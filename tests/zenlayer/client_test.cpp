@@ -261,8 +261,9 @@ TEST(ZenlayerClient, AuthFailureIsNotRetriedAndNeverShowsTheSecret) {
   EXPECT_EQ(what.find(header_of(h.transport->requests[0], "Authorization")), std::string::npos);
 }
 
-// Found by fuzzing (tests/fuzz/corpus/zenlayer_reply/echoed_password): a reply that echoes the password in
-// its code, message or request id. The error's texts, which go to logs and Events, show "***" in its place.
+// Found by tests/fuzz (zenlayer_reply, input corpus/zenlayer_reply/echoed_password): a reply that echoes the
+// password in its code, message or request id. The error's texts, which go to logs and Events, show "***"
+// in its place.
 TEST(ZenlayerClient, APasswordEchoedByTheServerIsMaskedInTheError) {
   Harness h;
   const std::string password = kPassword;
