@@ -70,6 +70,16 @@ inline Observation cloud_failure(zenlayer::ErrorClass error_class, std::string c
 // ---- Resources that create their port (issue 5) ----
 
 // A resource with the creation fields and no spec.portId: it creates port "edge-1" (10G) in SIN1.
+// A 429 REQUEST_LIMIT_EXCEEDED, as FakeCloud::fail_next takes it.
+inline zenlayer::ApiErrorDetails throttled_reply() {
+  zenlayer::ApiErrorDetails throttled;
+  throttled.http_status = 429;
+  throttled.code = "REQUEST_LIMIT_EXCEEDED";
+  throttled.message = "slow down";
+  throttled.error_class = zenlayer::ErrorClass::Throttled;
+  return throttled;
+}
+
 inline PortResource new_resource(DeletionPolicy policy = DeletionPolicy::Delete, bool finalizer = true) {
   PortResource resource = live_resource(policy, finalizer);
   resource.spec.port_id.clear();

@@ -92,12 +92,7 @@ TEST_F(ObserverTest, AccountsAreDescribedSeparately) {
 TEST_F(ObserverTest, AFailedCallFansOutToEveryKeyOfTheBatch) {
   for (int i = 0; i < 3; ++i)
     observer.request("ns/r" + std::to_string(i), "port-" + std::to_string(i), access);
-  zenlayer::ApiErrorDetails throttled;
-  throttled.http_status = 429;
-  throttled.code = "REQUEST_LIMIT_EXCEEDED";
-  throttled.message = "slow down";
-  throttled.error_class = zenlayer::ErrorClass::Throttled;
-  cloud->fail_next("DescribePorts", {throttled, false});
+  cloud->fail_next("DescribePorts", {throttled_reply(), false});
   EXPECT_EQ(observer.observe_pending({}), 1u);
   EXPECT_EQ(notified.size(), 3u);
   for (int i = 0; i < 3; ++i) {

@@ -224,12 +224,7 @@ TEST_F(StageLearningTest, ALateFailedLookKeepsItsRetryTiming) {
   run(std::chrono::seconds(12));
   ASSERT_EQ(cloud->calls("DescribePorts"), looks + 1) << "the look at half the learnt duration";
   // The grid look 5 s later is refused, and answered 4.5 s late: past the learnt end.
-  zenlayer::ApiErrorDetails throttled;
-  throttled.http_status = 429;
-  throttled.code = "REQUEST_LIMIT_EXCEEDED";
-  throttled.message = "slow down";
-  throttled.error_class = zenlayer::ErrorClass::Throttled;
-  cloud->fail_next("DescribePorts", {throttled, false});
+  cloud->fail_next("DescribePorts", {throttled_reply(), false});
   cloud->before_next_describe_answer([this] { now += std::chrono::milliseconds(4500); });
   pause_when = [&] { return cloud->calls("DescribePorts") == looks + 2; };
   run(std::chrono::seconds(12));
