@@ -39,121 +39,178 @@ std::string text_at(const json& object, const char* pointer) {
   return value.is_string() ? value.get<std::string>() : std::string();
 }
 
-detail::EventIdentity identity_of(const json& involved, const std::string& type, const std::string& reason,
-                                  const std::string& message) {
-  std::string object = text_at(involved, "/metadata/uid");
-  if (object.empty()) {
-    object = text_at(involved, "/apiVersion") + "/" + text_at(involved, "/kind") + "/" +
-             text_at(involved, "/metadata/namespace") + "/" + text_at(involved, "/metadata/name");
-  }
-  return {std::move(object), type, reason, message};
-}
-
 std::string events_path(const std::string& namespace_name) {
   return "/api/v1/namespaces/" + namespace_name + "/events";
 }
 
 }  // namespace
 
-EventRecorder::EventRecorder(RestClient& client, std::string component, std::string instance, LogSink log)
+EventRecorder::EventRecorder(RestClient& client, std::string component, std::string instance, LogSink log,
+                             EventRecorderOptions options)
     : client_(client),
       component_(std::move(component)),
       instance_(std::move(instance)),
       log_(std::move(log)),
-      random_(std::random_device{}()) {}
+      options_(options),
+      random_(std::random_device{}()),
+      sender_([this] { send_queued(); }) {}
 
-void EventRecorder::record(const json& involved, EventType event_type, const std::string& reason,
-                           const std::string& message) {
-  const std::string type = event_type == EventType::Warning ? "Warning" : "Normal";
-  const std::string text = truncate_message(message);
-  const auto now = Clock::now();
-  const std::string timestamp = rfc3339(now);
-  std::string namespace_name = text_at(involved, "/metadata/namespace");
-  if (namespace_name.empty()) namespace_name = "default";  // cluster-scoped objects: as client-go does
-  const detail::EventIdentity identity = identity_of(involved, type, reason, text);
-
-  std::optional<detail::RecordedEvent> seen;
+EventRecorder::~EventRecorder() {
   {
     const std::lock_guard lock(mutex_);
-    seen = aggregator_.find(identity, now);
+    stopping_ = true;
+    drain_deadline_ = std::chrono::steady_clock::now() + options_.drain_on_stop;
   }
-  if (seen) {
+  queued_.notify_all();
+  taken_.notify_all();
+  sender_.join();
+}
+
+void EventRecorder::record(const json& involved, EventType type, const std::string& reason,
+                           const std::string& message) {
+  Pending event{.involved = {.api_version = text_at(involved, "/apiVersion"),
+                             .kind = text_at(involved, "/kind"),
+                             .namespace_name = text_at(involved, "/metadata/namespace"),
+                             .name = text_at(involved, "/metadata/name"),
+                             .uid = text_at(involved, "/metadata/uid"),
+                             .resource_version = text_at(involved, "/metadata/resourceVersion")},
+                .type = type == EventType::Warning ? "Warning" : "Normal",
+                .reason = reason,
+                .message = truncate_message(message),
+                .at = Clock::now()};
+  {
+    std::unique_lock lock(mutex_);
+    const bool room = taken_.wait_for(lock, options_.wait_for_room,
+                                      [&] { return stopping_ || queue_.size() < options_.queue_capacity; });
+    if (room && !stopping_) {
+      queue_.push_back(std::move(event));
+      lock.unlock();
+      queued_.notify_one();
+      return;
+    }
+  }
+  if (log_) {
+    log_("warn", "event dropped: the recorder's queue is full or stopping",
+         {{"reason", event.reason}, {"object", event.involved.namespace_name + "/" + event.involved.name}});
+  }
+}
+
+void EventRecorder::flush() {
+  std::unique_lock lock(mutex_);
+  taken_.wait(lock, [&] { return queue_.empty() && !sending_; });
+}
+
+void EventRecorder::send_queued() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    queued_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, nothing left
+    if (stopping_ && std::chrono::steady_clock::now() >= drain_deadline_) {
+      const std::size_t dropped = queue_.size();
+      queue_.clear();
+      taken_.notify_all();
+      if (log_) log_("warn", "events dropped at shutdown", {{"count", std::to_string(dropped)}});
+      return;
+    }
+    const Pending event = std::move(queue_.front());
+    queue_.pop_front();
+    sending_ = true;
+    lock.unlock();
+    taken_.notify_all();  // room for a producer
+    try {
+      send(event);
+    } catch (const std::exception& e) {  // send() logs the API's refusals; this is anything else
+      if (log_) log_("warn", "event failed", {{"reason", event.reason}, {"error", e.what()}});
+    }
+    lock.lock();
+    sending_ = false;
+    taken_.notify_all();  // flush() may be waiting for this one
+  }
+}
+
+void EventRecorder::send(const Pending& event) {
+  const std::string timestamp = rfc3339(event.at);
+  // Cluster-scoped objects' Events go to "default", as client-go does.
+  const std::string namespace_name =
+      event.involved.namespace_name.empty() ? "default" : event.involved.namespace_name;
+  const Involved& involved = event.involved;
+  // The object by uid, or by its coordinates when it has none.
+  const detail::EventIdentity identity{
+      !involved.uid.empty()
+          ? involved.uid
+          : involved.api_version + "/" + involved.kind + "/" + involved.namespace_name + "/" + involved.name,
+      event.type, event.reason, event.message};
+
+  if (std::optional<detail::RecordedEvent> seen = aggregator_.find(identity, event.at)) {
     try {
       const json reply = client_.patch(events_path(seen->namespace_name) + "/" + seen->name, PatchType::Merge,
                                        {{"count", seen->count + 1}, {"lastTimestamp", timestamp}});
       seen->count = reply.value("count", seen->count + 1);
-      seen->last_seen = now;
-      const std::lock_guard lock(mutex_);
-      aggregator_.remember(identity, std::move(*seen), now);
+      seen->last_seen = event.at;
+      aggregator_.remember(identity, std::move(*seen), event.at);
       return;
     } catch (const StatusError& e) {
       // Someone deleted the Event (or it expired from the server): record this occurrence as a new one.
       if (!e.not_found()) {
         if (log_)
           log_("warn", "event patch failed",
-               {{"reason", reason}, {"event", seen->name}, {"error", e.what()}});
+               {{"reason", event.reason}, {"event", seen->name}, {"error", e.what()}});
         return;
       }
     } catch (const std::exception& e) {
       if (log_)
-        log_("warn", "event patch failed", {{"reason", reason}, {"event", seen->name}, {"error", e.what()}});
+        log_("warn", "event patch failed",
+             {{"reason", event.reason}, {"event", seen->name}, {"error", e.what()}});
       return;
     }
   }
-  const auto name = create(involved, namespace_name, type, reason, text, timestamp);
-  const std::lock_guard lock(mutex_);
-  if (name) {
-    aggregator_.remember(identity, {namespace_name, *name, 1, now}, now);
+  if (const auto name = create(event, namespace_name, timestamp)) {
+    aggregator_.remember(identity, {namespace_name, *name, 1, event.at}, event.at);
   } else {
     aggregator_.forget(identity);
   }
 }
 
-std::optional<std::string> EventRecorder::create(const json& involved, const std::string& namespace_name,
-                                                 const std::string& type, const std::string& reason,
-                                                 const std::string& message, const std::string& now) {
-  const std::string object_name = text_at(involved, "/metadata/name");
-  const std::string name = object_name + "." + random_suffix();
-  json involved_object = {{"apiVersion", text_at(involved, "/apiVersion")},
-                          {"kind", text_at(involved, "/kind")},
-                          {"name", object_name},
-                          {"uid", text_at(involved, "/metadata/uid")},
-                          {"resourceVersion", text_at(involved, "/metadata/resourceVersion")}};
-  const std::string involved_namespace = text_at(involved, "/metadata/namespace");
-  if (!involved_namespace.empty()) involved_object["namespace"] = involved_namespace;
-  const json event = {{"apiVersion", "v1"},
-                      {"kind", "Event"},
-                      {"metadata", {{"name", name}, {"namespace", namespace_name}}},
-                      {"involvedObject", std::move(involved_object)},
-                      {"reason", reason},
-                      {"message", message},
-                      {"type", type},
-                      {"source", {{"component", component_}, {"host", instance_}}},
-                      {"reportingComponent", component_},
-                      {"reportingInstance", instance_},
-                      {"firstTimestamp", now},
-                      {"lastTimestamp", now},
-                      {"count", 1}};
+std::optional<std::string> EventRecorder::create(const Pending& event, const std::string& namespace_name,
+                                                 const std::string& timestamp) {
+  const Involved& involved = event.involved;
+  const std::string name = involved.name + "." + random_suffix();
+  json involved_object = {{"apiVersion", involved.api_version},
+                          {"kind", involved.kind},
+                          {"name", involved.name},
+                          {"uid", involved.uid},
+                          {"resourceVersion", involved.resource_version}};
+  if (!involved.namespace_name.empty()) involved_object["namespace"] = involved.namespace_name;
+  const json body = {{"apiVersion", "v1"},
+                     {"kind", "Event"},
+                     {"metadata", {{"name", name}, {"namespace", namespace_name}}},
+                     {"involvedObject", std::move(involved_object)},
+                     {"reason", event.reason},
+                     {"message", event.message},
+                     {"type", event.type},
+                     {"source", {{"component", component_}, {"host", instance_}}},
+                     {"reportingComponent", component_},
+                     {"reportingInstance", instance_},
+                     {"firstTimestamp", timestamp},
+                     {"lastTimestamp", timestamp},
+                     {"count", 1}};
   try {
-    client_.create(events_path(namespace_name), event);
+    client_.create(events_path(namespace_name), body);
     return name;
   } catch (const std::exception& e) {  // StatusError or TransportError: an Event is never worth failing for
     if (log_) {
       log_("warn", "event create failed",
-           {{"reason", reason}, {"object", involved_namespace + "/" + object_name}, {"error", e.what()}});
+           {{"reason", event.reason},
+            {"object", involved.namespace_name + "/" + involved.name},
+            {"error", e.what()}});
     }
     return std::nullopt;
   }
 }
 
 std::string EventRecorder::random_suffix() {
-  std::uint64_t bits = 0;
-  {
-    const std::lock_guard lock(mutex_);
-    bits = random_();
-  }
   char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(bits));
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(random_()));
   return text;
 }
 

@@ -1,10 +1,13 @@
 // The Event recorder against the real kube-emulator binary: the first occurrence creates a core/v1 Event with
 // the fields `kubectl get events` shows, a repeat patches its count, anything else creates another, and
-// failures are logged, never thrown.
+// failures are logged, never thrown. Sending is asynchronous: record() does not wait for the API server, a
+// full queue drops (logged) after a short wait, and destruction sends what is queued.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <mutex>
 #include <regex>
+#include <thread>
 
 #include "informer_emulator_fixture.hpp"
 #include "kube/event_recorder.hpp"
@@ -50,6 +53,11 @@ const json* find_reason(const std::vector<json>& items, const std::string& reaso
 class EventRecorderAgainstEmulator : public ::testing::Test {
  protected:
   void SetUp() override { object_ = emulator_.client().create(k2test::kPorts, k2test::port("lax-uplink")); }
+  // What the recorder has sent, once it has sent everything queued.
+  std::vector<json> sent(EventRecorder& recorder) {
+    recorder.flush();
+    return events(emulator_);
+  }
   KubeEmulator emulator_;
   CapturedLog log_;
   json object_;
@@ -58,7 +66,7 @@ class EventRecorderAgainstEmulator : public ::testing::Test {
 TEST_F(EventRecorderAgainstEmulator, CreatesAnEventWithTheFieldsKubectlShows) {
   EventRecorder recorder(emulator_.client(), "zenlayer-port-operator", "operator-pod-1", log_.sink());
   recorder.record(object_, EventType::Warning, "TerminateBlocked", "port is PREPAID until 2027-01-01");
-  const auto items = events(emulator_);
+  const auto items = sent(recorder);
   ASSERT_EQ(items.size(), 1u);
   const json& e = items[0];
   EXPECT_TRUE(
@@ -88,18 +96,18 @@ TEST_F(EventRecorderAgainstEmulator, ARepeatPatchesTheCountAndADifferentReasonCr
   EventRecorder recorder(emulator_.client(), "zenlayer-port-operator", "pod", log_.sink());
   recorder.record(object_, EventType::Warning, "TerminateBlocked", "prepaid");
   recorder.record(object_, EventType::Warning, "TerminateBlocked", "prepaid");
-  auto items = events(emulator_);
+  auto items = sent(recorder);
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0]["count"], 2);
   EXPECT_GE(items[0]["lastTimestamp"].get<std::string>(), items[0]["firstTimestamp"].get<std::string>());
   recorder.record(object_, EventType::Warning, "TerminateBlocked", "prepaid");
-  EXPECT_EQ(events(emulator_)[0]["count"], 3);
+  EXPECT_EQ(sent(recorder)[0]["count"], 3);
 
   recorder.record(object_, EventType::Normal, "Terminating", "TerminatePort accepted");
   recorder.record(object_, EventType::Normal, "TerminateBlocked", "prepaid");  // another type
   recorder.record(object_, EventType::Warning, "TerminateBlocked",
                   "prepaid until tomorrow");  // another message
-  items = events(emulator_);
+  items = sent(recorder);
   ASSERT_EQ(items.size(), 4u);
   const json* terminating = find_reason(items, "Terminating");
   ASSERT_NE(terminating, nullptr);
@@ -110,38 +118,102 @@ TEST_F(EventRecorderAgainstEmulator, ARepeatPatchesTheCountAndADifferentReasonCr
 TEST_F(EventRecorderAgainstEmulator, ADeletedEventIsCreatedAgain) {
   EventRecorder recorder(emulator_.client(), "zenlayer-port-operator", "pod", log_.sink());
   recorder.record(object_, EventType::Normal, "Destroyed", "port destroyed");
-  const std::string first = events(emulator_)[0]["metadata"]["name"];
+  const std::string first = sent(recorder)[0]["metadata"]["name"];
   emulator_.client().remove(std::string(kEvents) + "/" + first);
   recorder.record(object_, EventType::Normal, "Destroyed", "port destroyed");
-  const auto items = events(emulator_);
+  const auto items = sent(recorder);
   ASSERT_EQ(items.size(), 1u);
   EXPECT_NE(items[0]["metadata"]["name"], first);
   EXPECT_EQ(items[0]["count"], 1);
   // And it aggregates from then on.
   recorder.record(object_, EventType::Normal, "Destroyed", "port destroyed");
-  EXPECT_EQ(events(emulator_)[0]["count"], 2);
+  EXPECT_EQ(sent(recorder)[0]["count"], 2);
 }
 
 TEST_F(EventRecorderAgainstEmulator, LongMessagesAreTruncatedTo1024Bytes) {
   EventRecorder recorder(emulator_.client(), "zenlayer-port-operator", "pod", log_.sink());
   recorder.record(object_, EventType::Warning, "Failed", std::string(5000, 'x'));
-  EXPECT_EQ(events(emulator_)[0]["message"].get<std::string>(), std::string(1024, 'x'));
+  EXPECT_EQ(sent(recorder)[0]["message"].get<std::string>(), std::string(1024, 'x'));
 }
 
 TEST_F(EventRecorderAgainstEmulator, FailuresAreLoggedNotThrown) {
   EventRecorder recorder(emulator_.client(), "zenlayer-port-operator", "pod", log_.sink());
   emulator_.admin("PUT", "faults", {{"errorRate", 1.0}, {"errorCode", 500}});
   EXPECT_NO_THROW(recorder.record(object_, EventType::Warning, "Failed", "cloud unreachable"));
+  recorder.flush();
   emulator_.admin("PUT", "faults", {{"errorRate", 0.0}});
   ASSERT_EQ(log_.lines.size(), 1u);
   EXPECT_EQ(log_.lines[0].rfind("warn event create failed", 0), 0u) << log_.lines[0];
   EXPECT_NE(log_.lines[0].find("reason=Failed"), std::string::npos);
-  EXPECT_TRUE(events(emulator_).empty());
+  EXPECT_TRUE(sent(recorder).empty());
   // Nothing was remembered: the next occurrence creates the Event.
   recorder.record(object_, EventType::Warning, "Failed", "cloud unreachable");
-  const auto items = events(emulator_);
+  const auto items = sent(recorder);
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0]["count"], 1);
+}
+
+TEST_F(EventRecorderAgainstEmulator, RecordDoesNotWaitForTheApiServer) {
+  EventRecorder recorder(emulator_.client(), "zenlayer-port-operator", "pod", log_.sink());
+  emulator_.admin("POST", "pause", {{"seconds", 2}});
+  const auto start = std::chrono::steady_clock::now();
+  recorder.record(object_, EventType::Normal, "PortRecycled", "port is in the recycle bin");
+  recorder.record(object_, EventType::Normal, "PortDestroyed", "port destroyed");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  // Both are sent once the server answers again, in order, each once.
+  const auto items = sent(recorder);
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_NE(find_reason(items, "PortRecycled"), nullptr);
+  EXPECT_NE(find_reason(items, "PortDestroyed"), nullptr);
+  EXPECT_LE((*find_reason(items, "PortRecycled"))["firstTimestamp"].get<std::string>(),
+            (*find_reason(items, "PortDestroyed"))["firstTimestamp"].get<std::string>());
+  EXPECT_TRUE(log_.lines.empty());
+}
+
+TEST_F(EventRecorderAgainstEmulator, AFullQueueDropsAfterAShortWaitAndSaysSo) {
+  EventRecorder recorder(emulator_.client(), "zenlayer-port-operator", "pod", log_.sink(),
+                         {.queue_capacity = 1, .wait_for_room = std::chrono::milliseconds(100)});
+  emulator_.admin("POST", "pause", {{"seconds", 2}});
+  recorder.record(object_, EventType::Normal, "First", "taken by the sender, which waits for the server");
+  // The sender holds "First"; give it the moment it needs to take it off the queue.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  recorder.record(object_, EventType::Normal, "Second", "queued");
+  const auto start = std::chrono::steady_clock::now();
+  recorder.record(object_, EventType::Normal, "Third", "no room");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  const auto items = sent(recorder);
+  EXPECT_EQ(items.size(), 2u);
+  EXPECT_EQ(find_reason(items, "Third"), nullptr);
+  ASSERT_EQ(log_.lines.size(), 1u);
+  EXPECT_EQ(log_.lines[0].rfind("warn event dropped", 0), 0u) << log_.lines[0];
+  EXPECT_NE(log_.lines[0].find("reason=Third"), std::string::npos);
+  EXPECT_NE(log_.lines[0].find("object=default/lax-uplink"), std::string::npos);
+}
+
+TEST_F(EventRecorderAgainstEmulator, DestructionSendsWhatIsQueued) {
+  {
+    EventRecorder recorder(emulator_.client(), "zenlayer-port-operator", "pod", log_.sink());
+    for (int i = 0; i < 20; ++i)
+      recorder.record(object_, EventType::Normal, "Reason" + std::to_string(i), "message");
+  }
+  EXPECT_EQ(events(emulator_).size(), 20u);
+  EXPECT_TRUE(log_.lines.empty());
+}
+
+TEST_F(EventRecorderAgainstEmulator, DestructionGivesUpOnAStuckServerInBoundedTime) {
+  const auto start = std::chrono::steady_clock::now();
+  {
+    EventRecorder recorder(emulator_.client(), "zenlayer-port-operator", "pod", log_.sink(),
+                           {.drain_on_stop = std::chrono::milliseconds(200)});
+    emulator_.admin("POST", "pause", {{"seconds", 3}});
+    for (int i = 0; i < 5; ++i)
+      recorder.record(object_, EventType::Normal, "Reason" + std::to_string(i), "message");
+  }
+  // One request in flight (answered when the pause ends), the rest dropped with one log line.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_EQ(events(emulator_).size(), 1u);
+  ASSERT_EQ(log_.lines.size(), 1u);
+  EXPECT_EQ(log_.lines[0], "warn events dropped at shutdown count=4");
 }
 
 }  // namespace
