@@ -6,7 +6,7 @@
 //
 // Sending is asynchronous, as in client-go: record() queues the Event and returns; one sender thread writes
 // the queue in order. A reconcile therefore never waits for an Event's round trip (at 10,000 ports the four
-// Events per deleted port were a quarter of the API server's work on the release path). The queue is bounded:
+// Events per deleted port cost about a fifth of the API server emulator's CPU). The queue is bounded:
 // when it is full, record() waits briefly for room (back-pressure in a burst) and then drops the Event with a
 // log line rather than stall reconciles while the API server is down.
 
