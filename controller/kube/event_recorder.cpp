@@ -129,11 +129,10 @@ void EventRecorder::send_queued() {
 }
 
 void EventRecorder::send(const Pending& event) {
+  const Involved& involved = event.involved;
   const std::string timestamp = rfc3339(event.at);
   // Cluster-scoped objects' Events go to "default", as client-go does.
-  const std::string namespace_name =
-      event.involved.namespace_name.empty() ? "default" : event.involved.namespace_name;
-  const Involved& involved = event.involved;
+  const std::string namespace_name = involved.namespace_name.empty() ? "default" : involved.namespace_name;
   // The object by uid, or by its coordinates when it has none.
   const detail::EventIdentity identity{
       !involved.uid.empty()
@@ -149,19 +148,15 @@ void EventRecorder::send(const Pending& event) {
       seen->last_seen = event.at;
       aggregator_.remember(identity, std::move(*seen), event.at);
       return;
-    } catch (const StatusError& e) {
-      // Someone deleted the Event (or it expired from the server): record this occurrence as a new one.
-      if (!e.not_found()) {
+    } catch (const std::exception& e) {  // StatusError or TransportError
+      // A 404: someone deleted the Event (or it expired from the server), so this occurrence is created anew.
+      const auto* status = dynamic_cast<const StatusError*>(&e);
+      if (status == nullptr || !status->not_found()) {
         if (log_)
           log_("warn", "event patch failed",
                {{"reason", event.reason}, {"event", seen->name}, {"error", e.what()}});
         return;
       }
-    } catch (const std::exception& e) {
-      if (log_)
-        log_("warn", "event patch failed",
-             {{"reason", event.reason}, {"event", seen->name}, {"error", e.what()}});
-      return;
     }
   }
   if (const auto name = create(event, namespace_name, timestamp)) {
