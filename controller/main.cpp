@@ -36,10 +36,6 @@ constexpr int kExitLeadershipLost = 1;
 // within a minute or so; a few seconds more is nothing, and the files are not read per call.
 constexpr auto kCredentialsRecheck = std::chrono::seconds(5);
 
-// cpprest's I/O threads only carry bytes and continuations; the workers wait on them. Two keep up with the
-// 10,000-port benchmark (bench/operator); 40 (cpprest's default) cost wake-ups and context switches.
-constexpr std::size_t kCpprestThreads = 2;
-
 port::OperatorCredentials operator_credentials(const OperatorFlags& flags) {
   if (flags.zenlayer_credentials_dir)
     return port::OperatorCredentials::from_directory(*flags.zenlayer_credentials_dir, kCredentialsRecheck,
@@ -203,7 +199,7 @@ int main(int argc, char** argv) {
   }
   const auto& flags = std::get<OperatorFlags>(parsed);
   // After the signal mask is set: the pool's threads start now and inherit it.
-  zenlayer::size_cpprest_thread_pool(kCpprestThreads);
+  zenlayer::size_cpprest_thread_pool();
   runtime::configure_logging(flags.log_format, flags.log_level);
   try {
     return run(flags, stop);

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <mutex>
 #include <regex>
-#include <thread>
 
 #include "informer_emulator_fixture.hpp"
 #include "kube/event_recorder.hpp"
@@ -172,17 +171,20 @@ TEST_F(EventRecorderAgainstEmulator, RecordDoesNotWaitForTheApiServer) {
 
 TEST_F(EventRecorderAgainstEmulator, AFullQueueDropsAfterAShortWaitAndSaysSo) {
   EventRecorder recorder(emulator_.client(), "zenlayer-port-operator", "pod", log_.sink(),
-                         {.queue_capacity = 1, .wait_for_room = std::chrono::milliseconds(100)});
-  emulator_.admin("POST", "pause", {{"seconds", 2}});
+                         {.queue_capacity = 1, .wait_for_room = std::chrono::milliseconds(500)});
+  // Longer than the sender is held up below (the wait for room of "Second", then of "Third").
+  emulator_.admin("POST", "pause", {{"seconds", 3}});
   recorder.record(object_, EventType::Normal, "First", "taken by the sender, which waits for the server");
-  // The sender holds "First"; give it the moment it needs to take it off the queue.
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // Room for "Second" comes once the sender takes "First" off the queue: no sleep needed, the wait covers it.
   recorder.record(object_, EventType::Normal, "Second", "queued");
   const auto start = std::chrono::steady_clock::now();
   recorder.record(object_, EventType::Normal, "Third", "no room");
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  const auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(waited, std::chrono::milliseconds(500));   // back-pressure first
+  EXPECT_LT(waited, std::chrono::milliseconds(1500));  // then dropped, while the server is still paused
   const auto items = sent(recorder);
   EXPECT_EQ(items.size(), 2u);
+  EXPECT_NE(find_reason(items, "Second"), nullptr);
   EXPECT_EQ(find_reason(items, "Third"), nullptr);
   ASSERT_EQ(log_.lines.size(), 1u);
   EXPECT_EQ(log_.lines[0].rfind("warn event dropped", 0), 0u) << log_.lines[0];
