@@ -172,7 +172,8 @@ TEST_F(EventRecorderAgainstEmulator, RecordDoesNotWaitForTheApiServer) {
 TEST_F(EventRecorderAgainstEmulator, AFullQueueDropsAfterAShortWaitAndSaysSo) {
   EventRecorder recorder(emulator_.client(), "zenlayer-port-operator", "pod", log_.sink(),
                          {.queue_capacity = 1, .wait_for_room = std::chrono::milliseconds(500)});
-  // Longer than the sender is held up below (the wait for room of "Second", then of "Third").
+  // The server answers nothing for 3 s, longer than the waits for room below: the sender still holds "First"
+  // when "Third" gives up.
   emulator_.admin("POST", "pause", {{"seconds", 3}});
   recorder.record(object_, EventType::Normal, "First", "taken by the sender, which waits for the server");
   // Room for "Second" comes once the sender takes "First" off the queue: no sleep needed, the wait covers it.
