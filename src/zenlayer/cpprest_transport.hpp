@@ -26,12 +26,14 @@ struct TransportOptions {
 std::shared_ptr<Transport> make_cpprest_transport(const TransportOptions& options);
 
 // Sizes cpprest's shared I/O thread pool (its default is 40 threads). Call once, from main, before any
-// transport exists. The threads only carry bytes and run continuations that never block, so one keeps up
-// with thousands of calls a second; each more is a thread that every exchange may hop to. Measured with
-// bench/zenlayer (BM_TransportRoundTrip, process CPU per exchange on loopback, runs interleaved on 2 cores):
-// one thread 130-180 us on a pooled connection and 250-420 us on a connection of its own (a mutation), two
-// threads 200-300 and 360-580 us.
-constexpr std::size_t kCpprestThreads = 1;
+// transport exists. The threads only carry bytes and run continuations that never block; each more is a
+// thread that every exchange may hop to. bench/zenlayer (BM_TransportRoundTrip, process CPU per exchange on
+// loopback, runs interleaved on 2 cores): one thread 130-180 us on a pooled connection and 250-420 us on a
+// connection of its own (a mutation), two threads 200-300 and 360-580 us. Yet two: with one, the 10,000-port
+// deletion (bench/operator) used about 1 s less CPU but was no faster (median 54.2 s over 8 runs, against
+// 53.7 s over 4 with two); likely because every call's I/O then waits on that one thread while the cores
+// are saturated.
+constexpr std::size_t kCpprestThreads = 2;
 void size_cpprest_thread_pool(std::size_t threads = kCpprestThreads);
 
 }  // namespace zenlayer
