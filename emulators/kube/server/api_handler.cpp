@@ -143,14 +143,27 @@ std::string to_body(const json& document) {
   return document.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+namespace {
+
+// {"type":...,"object":...} written around the object's own text: wrapping the object in a json document
+// first would copy it, once per event and watcher.
+std::string watch_line(const std::string& type, const json& object) {
+  return "{\"type\":" + to_body(json(type)) + ",\"object\":" + to_body(object) + "}\n";
+}
+
+}  // namespace
+
+std::string encode_watch_event(const std::string& type, const json& object, const WatchPlan& plan,
+                               bool with_columns) {
+  const bool row_event = type == "ADDED" || type == "MODIFIED" || type == "DELETED";
+  if (!plan.format.table || !row_event) return watch_line(type, object);
+  json table = as_table(plan.type, object, plan.format, plan.include_object);
+  if (!with_columns) table["columnDefinitions"] = json::array();
+  return watch_line(type, table);
+}
+
 std::string encode_watch_event(const WatchEvent& event, const WatchPlan& plan, bool with_columns) {
-  json object = event.object;
-  const bool row_event = event.type == "ADDED" || event.type == "MODIFIED" || event.type == "DELETED";
-  if (plan.format.table && row_event) {
-    object = as_table(plan.type, event.object, plan.format, plan.include_object);
-    if (!with_columns) object["columnDefinitions"] = json::array();
-  }
-  return to_body(json{{"type", event.type}, {"object", std::move(object)}}) + "\n";
+  return encode_watch_event(event.type, event.object, plan, with_columns);
 }
 
 ApiHandler::ApiHandler(Store& store, Faults& faults, RequestStats& stats, std::string server_address)

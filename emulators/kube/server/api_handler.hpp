@@ -67,6 +67,8 @@ std::string to_body(const json& document);
 // One watch event as its NDJSON line (with the trailing newline). With a Table format the object becomes a
 // one-row Table; column definitions only when `with_columns` (the first event), as the real server saves
 // bandwidth and kubectl reuses the last definitions.
+std::string encode_watch_event(const std::string& type, const json& object, const WatchPlan& plan,
+                               bool with_columns);
 std::string encode_watch_event(const WatchEvent& event, const WatchPlan& plan, bool with_columns);
 
 }  // namespace kubeemu

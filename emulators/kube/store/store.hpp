@@ -45,6 +45,13 @@ struct WatchEvent {
   json object;
 };
 
+// A watch event whose object is the stored one, shared rather than copied: the HTTP thread only encodes it,
+// and a copy of every object for every watcher was a tenth of the server's CPU at 10,000 ports.
+struct SharedWatchEvent {
+  std::string type;
+  std::shared_ptr<const json> object;
+};
+
 class Store;
 
 // One open watch. Events are queued from the store's writers; the HTTP thread drains them.
@@ -58,6 +65,8 @@ class Watch {
   // happened within it. nullopt: nothing to send yet, or the watch was stopped. After an ERROR event (a
   // watcher that fell too far behind) the watch is stopped.
   std::optional<WatchEvent> next(std::chrono::milliseconds wait);
+  // next(), without copying the object.
+  std::optional<SharedWatchEvent> take(std::chrono::milliseconds wait);
   // Ends the watch; next() returns nullopt from then on.
   void stop();
   bool stopped() const;

@@ -61,6 +61,12 @@ void Watch::Impl::stop() {
 }
 
 std::optional<WatchEvent> Watch::next(std::chrono::milliseconds wait) {
+  auto event = take(wait);
+  if (!event) return std::nullopt;
+  return WatchEvent{std::move(event->type), *event->object};
+}
+
+std::optional<SharedWatchEvent> Watch::take(std::chrono::milliseconds wait) {
   std::unique_lock lock(impl_->mu);
   impl_->ready.wait_for(lock, wait, [&] { return impl_->stopped || !impl_->queue.empty(); });
   if (impl_->stopped) return std::nullopt;
@@ -69,19 +75,22 @@ std::optional<WatchEvent> Watch::next(std::chrono::milliseconds wait) {
     impl_->queue.pop_front();
     if (event.type == EventType::Error) {
       impl_->stopped = true;
-      return WatchEvent{to_string(event.type), *event.object};
+      return SharedWatchEvent{to_string(event.type), std::move(event.object)};
     }
-    WatchEvent out{to_string(event.type), *event.object};
     // Objects are stored under the version that wrote them; a watch of another version sees its own.
-    if (out.object.value("apiVersion", "") != impl_->api_version)
-      out.object["apiVersion"] = impl_->api_version;
-    return out;
+    if (event.object->value("apiVersion", "") != impl_->api_version) {
+      auto converted = std::make_shared<json>(*event.object);
+      (*converted)["apiVersion"] = impl_->api_version;
+      event.object = std::move(converted);
+    }
+    return SharedWatchEvent{to_string(event.type), std::move(event.object)};
   }
   if (impl_->bookmarks && wait.count() > 0) {
-    return WatchEvent{"BOOKMARK",
-                      {{"kind", impl_->kind},
-                       {"apiVersion", impl_->api_version},
-                       {"metadata", {{"resourceVersion", std::to_string(impl_->seen_rv)}}}}};
+    return SharedWatchEvent{"BOOKMARK",
+                            std::make_shared<const json>(
+                                json{{"kind", impl_->kind},
+                                     {"apiVersion", impl_->api_version},
+                                     {"metadata", {{"resourceVersion", std::to_string(impl_->seen_rv)}}}})};
   }
   return std::nullopt;
 }
