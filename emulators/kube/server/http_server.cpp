@@ -291,8 +291,8 @@ bool HttpServer::stream_watch(Stream& stream, int fd, unsigned http_version, boo
     bool columns_sent = false;
     auto last_sent = started;
     while (connection_ok) {
-      // What is queued goes out in one chunk, one write: during a burst (10,000 ports deleted at once) a
-      // write, a wake-up and a hang-up check per event were most of this thread's cost, and the client's.
+      // What is queued goes out in one chunk: during a burst (10,000 ports deleted at once) that is one
+      // write and one hang-up check per burst rather than per event, here and in the client's reads.
       std::string batch;
       bool last = false;  // an ERROR event ends the stream (the store dropped this watcher, e.g. too slow)
       auto event = open->watch.take(kWatchPollInterval);
