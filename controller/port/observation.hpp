@@ -48,11 +48,4 @@ struct Observation {
   }
 };
 
-// Whether two looks show the same thing, whenever they were taken.
-inline bool shows_the_same(const Observation& a, const Observation& b) {
-  return a.kind == b.kind && a.port == b.port && a.failure.error_class == b.failure.error_class &&
-         a.failure.code == b.failure.code && a.failure.message == b.failure.message &&
-         a.credentials.reason == b.credentials.reason && a.credentials.message == b.credentials.message;
-}
-
 }  // namespace zpo::port

@@ -13,8 +13,7 @@ PortObserver::PortObserver(ObserverHooks hooks, std::chrono::milliseconds batch_
                            std::chrono::milliseconds max_hold)
     : hooks_(std::move(hooks)), window_(batch_window), max_hold_(max_hold) {}
 
-void PortObserver::request(const std::string& key, const std::string& port_id, const CloudAccess& access,
-                           bool repeat) {
+void PortObserver::request(const std::string& key, const std::string& port_id, const CloudAccess& access) {
   const Time now = hooks_.clock();
   bool first = false;
   {
@@ -26,12 +25,6 @@ void PortObserver::request(const std::string& key, const std::string& port_id, c
       // Asked again before being described: the same request, still as old as the first ask.
       it->second.port_id = port_id;
       it->second.access = access;
-    }
-    // A request is a repeat only while every ask merged into it is one.
-    if (!repeat) {
-      repeats_.erase(key);
-    } else if (asked) {
-      repeats_.insert(key);
     }
   }
   // Only the first request wakes the observer: later ones find it filling its batch window, which it sleeps
@@ -62,7 +55,6 @@ void PortObserver::forget(const std::string& key) {
   std::lock_guard lock(mutex_);
   pending_.erase(key);
   observations_.erase(key);
-  repeats_.erase(key);
 }
 
 std::size_t PortObserver::pending() const {
@@ -194,23 +186,13 @@ std::size_t PortObserver::describe_chunk(CloudPorts& ports, const std::vector<st
 
 void PortObserver::store(const std::vector<std::string>& keys, const std::string& port_id,
                          const Observation& observation) {
-  std::vector<bool> unchanged(keys.size(), false);
   {
     std::lock_guard lock(mutex_);
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      auto& stored = observations_[keys[i]];
-      unchanged[i] = repeats_.erase(keys[i]) > 0 && stored.port_id == port_id &&
-                     shows_the_same(stored.observation, observation);
-      stored = Stored{port_id, observation};
-    }
+    for (const auto& key : keys)
+      observations_[key] = Stored{port_id, observation};
   }
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (unchanged[i] && hooks_.notify_unchanged) {
-      hooks_.notify_unchanged(keys[i]);
-    } else {
-      hooks_.notify(keys[i]);
-    }
-  }
+  for (const auto& key : keys)
+    hooks_.notify(key);
 }
 
 }  // namespace zpo::port

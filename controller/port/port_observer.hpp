@@ -18,7 +18,6 @@
 #include <stop_token>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "port/cloud_access.hpp"
@@ -30,9 +29,6 @@ struct ObserverHooks {
   std::function<void(const std::string& key)> notify{};  // the key's observation is ready: queue it
   WallClock clock{};
   std::function<void(std::size_t ids)> on_describe{};  // one DescribePorts call of `ids` ids (metrics)
-  // A repeated look shows what the one before it showed: queue the key behind fresh work (notify when
-  // unset). At 10,000 ports such looks outnumber every other reconcile while a stage runs.
-  std::function<void(const std::string& key)> notify_unchanged{};
 };
 
 class PortObserver {
@@ -41,10 +37,7 @@ class PortObserver {
                std::chrono::milliseconds max_hold = std::chrono::seconds(1));
 
   // Asks for a fresh observation of `port_id` for `key`. Asking again before it is made is the same request.
-  // `repeat`: a poll that only asks whether the port moved on; when its answer shows what the last look
-  // showed, the key is woken through notify_unchanged.
-  void request(const std::string& key, const std::string& port_id, const CloudAccess& access,
-               bool repeat = false);
+  void request(const std::string& key, const std::string& port_id, const CloudAccess& access);
   // The latest observation made for `key` (of `port_id`: one of another port, after a spec change, is not
   // returned).
   std::optional<Observation> latest(const std::string& key, const std::string& port_id) const;
@@ -97,7 +90,6 @@ class PortObserver {
   std::map<std::string, Request> pending_{};                // by key
   std::uint64_t arrivals_ = 0;                              // requests ever made
   std::unordered_map<std::string, Stored> observations_{};  // by key
-  std::unordered_set<std::string> repeats_{};               // keys whose pending request is a repeat poll
 };
 
 }  // namespace zpo::port

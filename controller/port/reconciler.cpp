@@ -82,8 +82,7 @@ bool Reconciler::repeat_due_poll(const std::string& key, Time now) {
   if (deps_.store.resource_version(key) != poll->resource_version) return false;
   try {
     deps_.observer.request(key, poll->port_id,
-                           deps_.access.resolve(poll->namespace_, poll->credentials_secret_ref),
-                           /*repeat=*/true);
+                           deps_.access.resolve(poll->namespace_, poll->credentials_secret_ref));
   } catch (const std::exception&) {
     return false;  // credentials gone or the API server unreachable: the full reconcile says so
   }

@@ -12,7 +12,6 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
-#include <optional>
 #include <queue>
 #include <unordered_map>
 #include <unordered_set>
@@ -73,57 +72,18 @@ struct WorkQueue::Impl {
 
   // Precondition: mutex held.
   void add_locked(const std::string& key) {
-    if (shutting_down) return;
-    if (dirty.contains(key)) {
-      if (unhurried_keys.erase(key) > 0) push_ready(key);  // no longer behind the others
-      return;
-    }
+    if (shutting_down || dirty.contains(key)) return;
     if (adds) adds->inc(labels);
     dirty.insert(key);
     if (processing_since.contains(key)) return;  // done() re-queues it
     push_ready(key);
   }
 
-  void add_unhurried_locked(const std::string& key) {
-    if (shutting_down || dirty.contains(key)) return;
-    if (adds) adds->inc(labels);
-    dirty.insert(key);
-    if (processing_since.contains(key)) return;  // done() re-queues it (as an ordinary key)
-    const auto now = Clock::now();
-    unhurried.emplace_back(now, key);
-    unhurried_keys.insert(key);
-    queued_at[key] = now;
-    set_depth();
-    wake_one_getter();
-  }
-
   void push_ready(const std::string& key) {
     ready.push_back(key);
     queued_at[key] = Clock::now();
-    set_depth();
+    if (depth_gauge) depth_gauge->set(labels, static_cast<double>(ready.size()));
     wake_one_getter();
-  }
-
-  void set_depth() {
-    if (depth_gauge) depth_gauge->set(labels, static_cast<double>(ready.size() + unhurried_keys.size()));
-  }
-
-  // The next unhurried key: any when `overdue_only` is false, else only one that has waited its longest.
-  // Entries of keys that add() since made ordinary are dropped on the way.
-  std::optional<std::string> take_unhurried(Clock::time_point now, bool overdue_only) {
-    while (!unhurried.empty()) {
-      auto& [since, key] = unhurried.front();
-      if (!unhurried_keys.contains(key)) {
-        unhurried.pop_front();
-        continue;
-      }
-      if (overdue_only && now - since < options.unhurried_longest_wait) return std::nullopt;
-      std::string taken = std::move(key);
-      unhurried.pop_front();
-      unhurried_keys.erase(taken);
-      return taken;
-    }
-    return std::nullopt;
   }
 
   // A key is ready: one idle getter takes it (the timekeeper when no other is idle).
@@ -170,11 +130,7 @@ struct WorkQueue::Impl {
   std::condition_variable timekeeper_cv;  // the one idle getter sleeping until the earliest deadline
   bool timekeeper = false;
   Clock::time_point timekeeper_until{};
-  std::deque<std::string> ready;  // handed out in order
-  // Keys added unhurried, handed out when `ready` is empty or once they waited unhurried_longest_wait.
-  // A key in `unhurried_keys` is queued there; an entry without it is stale (made ordinary since).
-  std::deque<std::pair<Clock::time_point, std::string>> unhurried;
-  std::unordered_set<std::string> unhurried_keys;
+  std::deque<std::string> ready;          // handed out in order
   std::unordered_set<std::string> dirty;  // needs processing (queued, or re-added while processing)
   std::unordered_map<std::string, Clock::time_point> queued_at;
   // The keys handed out and not yet done(), with when they were handed out.
@@ -192,11 +148,6 @@ WorkQueue::~WorkQueue() = default;
 void WorkQueue::add(const std::string& key) {
   std::lock_guard lock(impl_->mutex);
   impl_->add_locked(key);
-}
-
-void WorkQueue::add_unhurried(const std::string& key) {
-  std::lock_guard lock(impl_->mutex);
-  impl_->add_unhurried_locked(key);
 }
 
 void WorkQueue::add_after(const std::string& key, std::chrono::nanoseconds delay) {
@@ -250,18 +201,11 @@ int WorkQueue::failures(const std::string& key) const {
 std::optional<std::string> WorkQueue::get() {
   std::unique_lock lock(impl_->mutex);
   auto& q = *impl_;
-  std::optional<std::string> taken;
   for (;;) {
     if (q.shutting_down) return std::nullopt;
     auto now = Clock::now();
     q.promote_due_locked(now);
-    taken = q.take_unhurried(now, /*overdue_only=*/true);
-    if (!taken && !q.ready.empty()) {
-      taken = std::move(q.ready.front());
-      q.ready.pop_front();
-    }
-    if (!taken) taken = q.take_unhurried(now, /*overdue_only=*/false);
-    if (taken) break;
+    if (!q.ready.empty()) break;
     if (!q.delayed.empty() && !q.timekeeper) {
       q.timekeeper = true;
       q.timekeeper_until = q.delayed.top().first;  // a copy: the heap changes while the lock is released
@@ -274,7 +218,8 @@ std::optional<std::string> WorkQueue::get() {
       if (q.untimed_woken > 0) --q.untimed_woken;
     }
   }
-  std::string key = std::move(*taken);
+  std::string key = std::move(q.ready.front());
+  q.ready.pop_front();
   q.dirty.erase(key);
   auto now = Clock::now();
   q.processing_since[key] = now;
@@ -282,7 +227,7 @@ std::optional<std::string> WorkQueue::get() {
     if (q.queue_duration) q.queue_duration->observe(q.labels, seconds_between(it->second, now));
     q.queued_at.erase(it);
   }
-  q.set_depth();
+  if (q.depth_gauge) q.depth_gauge->set(q.labels, static_cast<double>(q.ready.size()));
   return key;
 }
 
@@ -301,8 +246,6 @@ void WorkQueue::shut_down() {
   auto& q = *impl_;
   q.shutting_down = true;
   q.ready.clear();
-  q.unhurried.clear();
-  q.unhurried_keys.clear();
   q.dirty.clear();
   q.queued_at.clear();
   q.waiting.clear();
@@ -315,7 +258,7 @@ void WorkQueue::shut_down() {
 std::size_t WorkQueue::depth() const {
   std::lock_guard lock(impl_->mutex);
   impl_->promote_due_locked(Clock::now());
-  return impl_->ready.size() + impl_->unhurried_keys.size();
+  return impl_->ready.size();
 }
 
 }  // namespace zpo::runtime

@@ -15,10 +15,9 @@
 namespace zpo::runtime {
 
 struct WorkQueueOptions {
-  std::chrono::milliseconds base_delay{5};                 // per-item backoff: base * 2^failures ...
-  std::chrono::milliseconds max_delay{300000};             // ... capped here (5 min)
-  std::chrono::milliseconds unhurried_longest_wait{5000};  // see add_unhurried()
-  std::string name = "zenlayerport";                       // the "name" label of the workqueue_* metrics
+  std::chrono::milliseconds base_delay{5};      // per-item backoff: base * 2^failures ...
+  std::chrono::milliseconds max_delay{300000};  // ... capped here (5 min)
+  std::string name = "zenlayerport";            // the "name" label of the workqueue_* metrics
   // workqueue_depth, workqueue_adds_total, workqueue_retries_total, workqueue_queue_duration_seconds,
   // workqueue_work_duration_seconds, workqueue_unfinished_work_seconds,
   // workqueue_longest_running_processor_seconds
@@ -31,11 +30,6 @@ class WorkQueue {
   ~WorkQueue();
 
   void add(const std::string& key);
-  // Like add(), but the key waits behind the keys add() queued, for at most unhurried_longest_wait (then it
-  // goes first). For wake-ups that are expected to change nothing (a repeated look that saw no change): at
-  // 10,000 ports they outnumber the rest and would otherwise delay them. An add() of a key queued unhurried
-  // makes it an ordinary one.
-  void add_unhurried(const std::string& key);
   void add_after(const std::string& key, std::chrono::nanoseconds delay);  // a sooner pending delay wins
   void add_rate_limited(const std::string& key);
   void forget(const std::string& key);  // clears the key's backoff
@@ -48,7 +42,7 @@ class WorkQueue {
   // For a draining stop: get() returns nullopt at once from now on (queued and delayed keys are dropped; the
   // next leader or the restarted process lists them again); keys being processed still end with done().
   void shut_down();
-  std::size_t depth() const;  // keys ready now (not delayed, not in processing), unhurried ones too
+  std::size_t depth() const;  // keys ready now (not delayed, not in processing)
 
  private:
   struct Impl;

@@ -190,40 +190,5 @@ TEST_F(ObserverTest, APartialBatchWaitsWhileRequestsKeepArriving) {
   EXPECT_EQ(batch_sizes.back(), 1u);
 }
 
-// A repeated poll that sees what the look before it saw wakes its key through notify_unchanged (the queue
-// puts such keys behind fresh work); a change, a first look, or a look someone asked for afresh does not.
-TEST_F(ObserverTest, OnlyARepeatedLookThatSawNoChangeIsUnchanged) {
-  std::multiset<std::string> unchanged;
-  PortObserver watching{ObserverHooks{[this](const std::string& key) { notified.insert(key); },
-                                      [this] { return now; },
-                                      {},
-                                      [&](const std::string& key) { unchanged.insert(key); }},
-                        std::chrono::milliseconds(0)};
-  cloud->add_port("port-1");
-  cloud->add_port("port-2");
-  watching.request("ns/a", "port-1", access, /*repeat=*/true);  // a first look: nothing to compare with
-  watching.request("ns/b", "port-2", access);
-  watching.observe_pending({});
-  EXPECT_EQ(notified, (std::multiset<std::string>{"ns/a", "ns/b"}));
-  EXPECT_TRUE(unchanged.empty());
-
-  notified.clear();
-  watching.request("ns/a", "port-1", access, /*repeat=*/true);
-  watching.request("ns/b", "port-2", access);  // the same answer, but not a repeated poll
-  watching.observe_pending({});
-  EXPECT_EQ(unchanged, std::multiset<std::string>{"ns/a"});
-  EXPECT_EQ(notified, std::multiset<std::string>{"ns/b"});
-
-  notified.clear();
-  unchanged.clear();
-  cloud->change_port("port-1", [](FakeCloud::Port& port) { port.status = "RECYCLED"; });
-  watching.request("ns/a", "port-1", access, /*repeat=*/true);
-  watching.request("ns/b", "port-2", access, /*repeat=*/true);
-  watching.request("ns/b", "port-2", access);  // asked afresh before the look: no longer a mere repeat
-  watching.observe_pending({});
-  EXPECT_EQ(notified, (std::multiset<std::string>{"ns/a", "ns/b"})) << "a change is news";
-  EXPECT_TRUE(unchanged.empty());
-}
-
 }  // namespace
 }  // namespace zpo::port

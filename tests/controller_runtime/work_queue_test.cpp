@@ -306,59 +306,5 @@ TEST(WorkQueueFigures, ThroughputWithFourWorkers) {
               seconds, kItems / seconds);
 }
 
-TEST(WorkQueue, UnhurriedKeysWaitBehindOrdinaryOnes) {
-  WorkQueue q;
-  q.add_unhurried("quiet-1");
-  q.add("busy-1");
-  q.add_unhurried("quiet-2");
-  q.add_unhurried("quiet-1");  // queued once
-  q.add("busy-2");
-  EXPECT_EQ(q.depth(), 4u);
-  EXPECT_EQ(q.get(), "busy-1");
-  EXPECT_EQ(q.get(), "busy-2");
-  EXPECT_EQ(q.get(), "quiet-1");
-  EXPECT_EQ(q.get(), "quiet-2");
-  EXPECT_EQ(q.depth(), 0u);
-}
-
-TEST(WorkQueue, AnAddMakesAnUnhurriedKeyOrdinary) {
-  WorkQueue q;
-  q.add_unhurried("a");
-  q.add("b");
-  q.add("a");  // news for "a": it no longer waits behind anything added after it
-  q.add("c");
-  EXPECT_EQ(q.depth(), 3u);
-  for (const char* key : {"b", "a", "c"}) {
-    EXPECT_EQ(q.get(), key);
-    q.done(key);
-  }
-  EXPECT_EQ(q.depth(), 0u);
-  q.add_unhurried("a");
-  q.add("a");
-  EXPECT_EQ(q.get(), "a");
-  EXPECT_EQ(q.depth(), 0u) << "the unhurried entry was dropped, not handed out twice";
-}
-
-TEST(WorkQueue, AnUnhurriedKeyThatWaitedItsLongestGoesFirst) {
-  WorkQueueOptions options;
-  options.unhurried_longest_wait = 50ms;
-  WorkQueue q(options);
-  q.add_unhurried("quiet");
-  std::this_thread::sleep_for(80ms);
-  q.add("busy");
-  EXPECT_EQ(q.get(), "quiet") << "never starved by a steady stream of ordinary keys";
-  EXPECT_EQ(q.get(), "busy");
-}
-
-TEST(WorkQueue, AnUnhurriedKeyAddedWhileProcessingIsRequeuedOnDone) {
-  WorkQueue q;
-  q.add("a");
-  ASSERT_EQ(q.get(), "a");
-  q.add_unhurried("a");
-  EXPECT_EQ(q.depth(), 0u);
-  q.done("a");
-  EXPECT_EQ(q.get(), "a");
-}
-
 }  // namespace
 }  // namespace zpo::runtime
