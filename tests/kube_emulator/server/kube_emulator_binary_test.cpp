@@ -13,6 +13,7 @@
 #include <fstream>
 #include <future>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -186,6 +187,36 @@ TEST_F(KubeEmulatorBinary, WatchStreamsChunkedEventsUntilTimeoutSeconds) {
   EXPECT_EQ(events[0]["object"]["metadata"]["name"], "before");
   EXPECT_EQ(events[1]["type"], "ADDED");
   EXPECT_EQ(events[1]["object"]["metadata"]["name"], "during");
+}
+
+// A watch sends what is queued in chunks of up to 256 KB: a backlog of about 400 KB (the initial events of
+// 300 objects) must arrive whole, one event per line, and what happens after it must follow it.
+TEST_F(KubeEmulatorBinary, AWatchBacklogLargerThanOneChunkArrivesWholeAndInOrder) {
+  constexpr int kBacklog = 300;
+  std::set<std::string> created;
+  for (int i = 0; i < kBacklog; ++i) {
+    json object = port("p" + std::to_string(i));
+    object["metadata"]["annotations"] = {{"example.com/padding", std::string(1200, 'x')}};
+    const auto r = http_request("POST", url_ + kPorts, object.dump(), {{"Content-Type", "application/json"}});
+    ASSERT_EQ(r.status, 201) << r.body;
+    created.insert("p" + std::to_string(i));
+  }
+  auto watch = std::async(std::launch::async, [this] {
+    return http_request("GET", url_ + kPorts + "?watch=true&timeoutSeconds=2");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_EQ(post_port("after").status, 201);
+  const HttpResponse r = watch.get();
+  ASSERT_GT(r.body.size(), 256u * 1024) << "the backlog spans more than one chunk";
+  const auto events = ndjson(r.body);
+  ASSERT_EQ(events.size(), static_cast<std::size_t>(kBacklog + 1));
+  std::set<std::string> listed;
+  for (int i = 0; i < kBacklog; ++i) {
+    EXPECT_EQ(events[i]["type"], "ADDED");
+    listed.insert(events[i]["object"]["metadata"]["name"].get<std::string>());
+  }
+  EXPECT_EQ(listed, created);
+  EXPECT_EQ(events.back()["object"]["metadata"]["name"], "after");
 }
 
 TEST_F(KubeEmulatorBinary, WatchAsTableSendsOneRowTables) {
