@@ -24,8 +24,6 @@ namespace {
 
 constexpr std::size_t kBodyLimit = 64 * 1024 * 1024;
 constexpr auto kWatchPollInterval = std::chrono::milliseconds(200);
-// A chunk of watch events is cut at about this size, so one burst cannot build an unbounded string.
-constexpr std::size_t kWatchBatchBytes = 256 * 1024;
 
 // True when the peer has hung up (or sent anything: a client never writes on a watch connection, and a TLS
 // close_notify is how a TLS client hangs up).
@@ -291,33 +289,23 @@ bool HttpServer::stream_watch(Stream& stream, int fd, unsigned http_version, boo
     bool columns_sent = false;
     auto last_sent = started;
     while (connection_ok) {
-      // What is queued goes out in one chunk: during a burst (10,000 ports deleted at once) that is one
-      // write and one hang-up check per burst rather than per event, here and in the client's reads.
-      std::string batch;
-      bool last = false;  // an ERROR event ends the stream (the store dropped this watcher, e.g. too slow)
-      auto event = open->watch.take(kWatchPollInterval);
-      while (event) {
-        // The store offers a bookmark whenever a wait passes idle; only every bookmark_interval goes out.
-        const bool bookmark = event->type == "BOOKMARK";
-        if (!bookmark || (plan.bookmarks && Clock::now() - last_sent >= config_.bookmark_interval)) {
-          const bool row = event->type == "ADDED" || event->type == "MODIFIED" || event->type == "DELETED";
-          batch += encode_watch_event(event->type, *event->object, plan, row && !columns_sent);
-          columns_sent = columns_sent || row;
-          last = event->type == "ERROR";
-        }
-        if (last || batch.size() >= kWatchBatchBytes) break;
-        event = open->watch.take(std::chrono::milliseconds(0));
-      }
+      const std::optional<SharedWatchEvent> event = open->watch.take(kWatchPollInterval);
       const WatchEnding ending = open->ending;
       if (ending == WatchEnding::Expire) {
         connection_ok = send(expired_event());
         break;
       }
       if (ending != WatchEnding::None) break;
-      if (!batch.empty()) {
-        connection_ok = send(batch);
-        last_sent = Clock::now();
-        if (last) break;
+      if (event) {
+        // The store offers a bookmark whenever a wait passes idle; only every bookmark_interval goes out.
+        const bool bookmark = event->type == "BOOKMARK";
+        if (!bookmark || (plan.bookmarks && Clock::now() - last_sent >= config_.bookmark_interval)) {
+          const bool row = event->type == "ADDED" || event->type == "MODIFIED" || event->type == "DELETED";
+          connection_ok = send(encode_watch_event(event->type, *event->object, plan, row && !columns_sent));
+          columns_sent = columns_sent || row;
+          last_sent = Clock::now();
+          if (event->type == "ERROR") break;  // the store dropped this watcher (e.g. too slow)
+        }
       } else if (open->watch.stopped()) {
         break;
       }
