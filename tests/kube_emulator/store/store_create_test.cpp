@@ -199,6 +199,14 @@ TEST_F(CreateTest, VersionsShareObjects) {
   Watch w = store.watch(served, "default", Opts().rv("0"));
   EXPECT_EQ(w.next(std::chrono::milliseconds(0))->object["apiVersion"], "sdn.zenlayer.com/v1beta1");
   EXPECT_EQ(store.get(ports, "default", "a")["apiVersion"], "sdn.zenlayer.com/v1alpha1");
+  // Watches share the stored object (Watch::take): presenting it as v1beta1 must not change it for the rest.
+  Watch beta_watch = store.watch(served, "default", Opts().rv("0"));
+  Watch alpha_watch = store.watch(ports, "default", Opts().rv("0"));
+  EXPECT_EQ(beta_watch.take(std::chrono::milliseconds(0))->object->at("apiVersion"),
+            "sdn.zenlayer.com/v1beta1");
+  const auto alpha = alpha_watch.take(std::chrono::milliseconds(0));
+  ASSERT_TRUE(alpha.has_value());
+  EXPECT_EQ(alpha->object->at("apiVersion"), "sdn.zenlayer.com/v1alpha1");
   // Writing through the other version is not a spec change.
   json cur = store.get(served, "default", "a");
   cur["metadata"]["labels"] = {{"x", "y"}};
