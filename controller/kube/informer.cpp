@@ -55,14 +55,12 @@ std::vector<std::string> Informer::keys() const {
   return cache_.keys();
 }
 
-void Informer::observe_write(const json& object) {
-  if (options_.label_selector.matches_object(object)) {
-    cache_.upsert(object);
-  } else {
-    // Relabelled out of our shard by this write. Removed only if the cache holds nothing newer: the watch may
-    // already have delivered a later version that brought it back in.
-    cache_.erase(object);
-  }
+bool Informer::observe_write(const json& object) {
+  if (options_.label_selector.matches_object(object)) return cache_.upsert(object);
+  // Relabelled out of our shard by this write. Removed only if the cache holds nothing newer: the watch may
+  // already have delivered a later version that brought it back in.
+  cache_.erase(object);
+  return true;
 }
 
 void Informer::observe_deleted(const std::string& key) {

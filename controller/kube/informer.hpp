@@ -58,7 +58,9 @@ class Informer {
   // reconcile never acts on an object older than what we wrote. Ignored when the cache already holds the same
   // or a newer resourceVersion (compared as integers). An object our write shows outside the label selector
   // (relabelled meanwhile) is no longer ours: it leaves the cache as the watch's DELETED would take it out.
-  void observe_write(const nlohmann::json& object);
+  // Returns whether the cache took the object: false when the watch brought this version (or a newer one)
+  // first, and then its echo was news to the handler.
+  bool observe_write(const nlohmann::json& object);
   void observe_deleted(const std::string& key);
 
   std::size_t relists() const;  // how many times the cache was re-listed after the first list

@@ -174,6 +174,7 @@ Plan Decision::run(const std::optional<Observation>& observation, const std::opt
 }
 
 void Decision::observed(const Observation& observation) {
+  looked_at_ = observation.observed_at;
   switch (observation.kind) {
     case Observation::Kind::CredentialsError:
       spec_pending_ = !resource_.deleting();
@@ -410,12 +411,12 @@ void Decision::blocked_prepaid() {
   requeue(after);
 }
 
-bool Decision::sent_within(const char* action, milliseconds window) const {
+bool Decision::sent_within(const char* action, milliseconds window, Time at) const {
   const auto& operation = resource_.status.last_operation;
   if (!operation || operation->action != action || !operation->time) return false;
   const bool maybe_done = operation->code.empty() || uncertain(operation->code) ||
                           zenlayer::classify(0, operation->code) == ErrorClass::AlreadyRecycled;
-  return maybe_done && since(*operation->time) < window;
+  return maybe_done && at - *operation->time < window;
 }
 
 bool Decision::refused_recently(const char* action) {

@@ -88,10 +88,17 @@ class Decision {
   void unknown_status(const zenlayer::PortInfo& port, Time stage_start);
   void wait(Phase phase, std::string reason, std::string message, Time stage_start);
   void blocked_prepaid();
-  // The last operation is `action`, accepted or of unknown outcome, sent less than `window` ago.
-  bool sent_within(const char* action, milliseconds window) const;
+  // The last operation is `action`, accepted or of unknown outcome, sent less than `window` before `at`.
+  bool sent_within(const char* action, milliseconds window, Time at) const;
+  bool sent_within(const char* action, milliseconds window) const {
+    return sent_within(action, window, input_.now);
+  }
+  // The last `action` may still be under way: sent less than terminate_grace before the port was looked at
+  // (before now, with no look). Judged at the look, not now: an answer that waited for a worker while the
+  // grace ran out shows the port from within the grace (the cloud reads RUNNING for a while after accepting
+  // TerminatePort), so it cannot show the mutation lost. The wait that follows looks again.
   bool mutation_in_flight(const char* action) const {
-    return sent_within(action, settings().terminate_grace);
+    return sent_within(action, settings().terminate_grace, looked_at_.value_or(input_.now));
   }
   // A port created (or a CreatePort of unknown outcome sent) less than terminate_grace ago may not be listed
   // yet (the cloud lags, and a request of a process that died may still be carried out): its absence is not
@@ -131,6 +138,7 @@ class Decision {
   const DecideInput& input_;
   const Time now_;  // at status precision
   std::string port_id_;
+  std::optional<Time> looked_at_;  // when the observation decided on was asked for
   // A create, a modify or a restore is still outstanding: status.observedGeneration keeps what it had.
   bool spec_pending_ = false;
   Plan plan_{};

@@ -337,6 +337,13 @@ TEST(DecideCreate, AbsentRightAfterCreateIsNotGone) {
     const Plan deleting = decide(deleted(live), absent, DecideInput{now(), kSettings});
     check_plan(deleting, expect(kNone, Phase::Pending, "PortCreating", "Observed", kKeep, kPoll, kMaxPoll));
 
+    // The grace ran out after the look: the look cannot tell "not listed yet" from gone.
+    const PortResource graced_at_look = with_create(created_resource(), "", now() - 10min - 30s);
+    Observation before_grace_end = absent;
+    before_grace_end.observed_at = now() - 60s;
+    check_plan(decide(deleted(graced_at_look), before_grace_end, DecideInput{now(), kSettings}),
+               expect(kNone, Phase::Pending, "PortCreating", "Observed", kKeep, kPoll, kMaxPoll));
+
     // Past the grace period, absent is gone.
     const PortResource settled = with_create(created_resource(), kNoReplyCode, now() - 11min);
     check_plan(

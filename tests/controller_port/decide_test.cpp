@@ -55,6 +55,8 @@ std::vector<Row> rows() {
   const Time o = just_before_now();
   const Time recent = now() - 60s;  // within grace and retry interval
   const Time old = now() - 11min;   // past grace (10m) and retry interval (5m)
+  const Time looked = now() - 60s;
+  const Time graced_at_look = now() - 10min - 30s;  // past grace now, within it when `looked`
   std::vector<Row> rows{
       // A live resource: the finalizer first, then observe, then mirror the port.
       {"live_no_finalizer_adds_it_first", live_resource(D, false), std::nullopt,
@@ -164,6 +166,11 @@ std::vector<Row> rows() {
       {"delete_terminate_accepted_past_grace_resends",
        with_operation(deleting_resource(), "TerminatePort", "", old), seen("RUNNING", o),
        expect(kTerminate, Phase::Terminating, "Terminating", "Observed", kKeep, kPoll, kPoll)},
+      // The grace ran out while the answer waited for a worker: a look from within it cannot show the
+      // TerminatePort lost (the cloud reads RUNNING for a while after accepting it). Wait, and look again.
+      {"delete_terminate_grace_ran_out_after_the_look_waits",
+       with_operation(deleting_resource(), "TerminatePort", "", graced_at_look), seen("RUNNING", looked),
+       expect(kNone, Phase::Terminating, "Terminating", "Observed", kKeep, kPoll, kMaxPoll)},
       {"delete_terminate_no_reply_waits",
        with_operation(deleting_resource(), "TerminatePort", kNoReplyCode, recent), seen("RUNNING", o),
        expect(kNone, Phase::Terminating, "Terminating", "Observed", kKeep, kPoll, kMaxPoll)},
@@ -227,6 +234,10 @@ std::vector<Row> rows() {
        in_phase(with_operation(deleting_resource(), "DestroyPort", "", old), Phase::Destroying),
        seen("RECYCLED", o),
        expect(kDestroy, Phase::Destroying, "Destroying", "Observed", kKeep, kPoll, kPoll)},
+      {"delete_destroy_grace_ran_out_after_the_look_waits",
+       in_phase(with_operation(deleting_resource(), "DestroyPort", "", graced_at_look), Phase::Destroying),
+       seen("RECYCLED", looked),
+       expect(kNone, Phase::Destroying, "Destroying", "Observed", kKeep, kPoll, kMaxPoll)},
       {"delete_destroy_no_reply_waits",
        with_operation(deleting_resource(), "DestroyPort", kNoReplyCode, recent), seen("RECYCLED", o),
        expect(kNone, Phase::Destroying, "Destroying", "Observed", kKeep, kPoll, kMaxPoll)},
