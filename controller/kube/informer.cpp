@@ -59,8 +59,7 @@ bool Informer::observe_write(const json& object) {
   if (options_.label_selector.matches_object(object)) return cache_.upsert(object);
   // Relabelled out of our shard by this write. Removed only if the cache holds nothing newer: the watch may
   // already have delivered a later version that brought it back in.
-  cache_.erase(object);
-  return true;
+  return cache_.erase(object);
 }
 
 void Informer::observe_deleted(const std::string& key) {

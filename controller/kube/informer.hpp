@@ -58,8 +58,8 @@ class Informer {
   // reconcile never acts on an object older than what we wrote. Ignored when the cache already holds the same
   // or a newer resourceVersion (compared as integers). An object our write shows outside the label selector
   // (relabelled meanwhile) is no longer ours: it leaves the cache as the watch's DELETED would take it out.
-  // Returns whether the cache took the object: false when the watch brought this version (or a newer one)
-  // first, and then its echo was news to the handler.
+  // Returns whether the write was news to the cache: false when the watch brought this version (or a newer
+  // one) first, and then the watch's event, not the write, was what told the handler.
   bool observe_write(const nlohmann::json& object);
   void observe_deleted(const std::string& key);
 

@@ -127,13 +127,16 @@ class InformerCache {
   }
 
   // DELETED: removes the cached object unless it is newer than the deleted version (the name was re-created).
-  void erase(const nlohmann::json& object) {
+  // Returns whether it removed it.
+  bool erase(const nlohmann::json& object) {
     const std::string key = object_key(object);
     const auto version = resource_version_of(object);
     const std::unique_lock lock(mutex_);
     deleted_.erase(key);
     const auto cached = objects_.find(key);
-    if (cached != objects_.end() && same_or_newer(version, cached->second.version)) objects_.erase(cached);
+    if (cached == objects_.end() || !same_or_newer(version, cached->second.version)) return false;
+    objects_.erase(cached);
+    return true;
   }
 
   // We learnt of the deletion first-hand (a 404 after our delete). The watch may still deliver versions up to

@@ -49,11 +49,12 @@ TEST(InformerCache, UpsertKeepsTheNewerVersion) {
 TEST(InformerCache, DeleteEventRemovesUnlessTheNameWasRecreated) {
   InformerCache cache;
   cache.upsert(obj("a", "5"));
-  cache.erase(obj("a", "6"));
+  EXPECT_TRUE(cache.erase(obj("a", "6")));
   EXPECT_FALSE(cache.get("ns/a"));
+  EXPECT_FALSE(cache.erase(obj("a", "6")));  // already gone: nothing removed
 
   cache.upsert(obj("b", "9"));
-  cache.erase(obj("b", "8"));  // an older incarnation's deletion
+  EXPECT_FALSE(cache.erase(obj("b", "8")));  // an older incarnation's deletion
   EXPECT_TRUE(cache.get("ns/b"));
 }
 

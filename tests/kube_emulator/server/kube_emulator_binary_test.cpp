@@ -191,7 +191,7 @@ TEST_F(KubeEmulatorBinary, WatchStreamsChunkedEventsUntilTimeoutSeconds) {
 
 // A backlog of about 400 KB (the initial events of 300 objects, encoded from the stored objects without
 // copying them) arrives whole, one event per line, and what happens after it follows it.
-TEST_F(KubeEmulatorBinary, AWatchBacklogArrivesWholeAndInOrder) {
+TEST_F(KubeEmulatorBinary, AWatchBacklogArrivesWholeBeforeALaterEvent) {
   constexpr int kBacklog = 300;
   std::set<std::string> created;
   for (int i = 0; i < kBacklog; ++i) {
