@@ -26,6 +26,12 @@ namespace {
 // A list of thousands of ZenlayerPorts is a few megabytes; Beast's default limit (8 MiB) is too close.
 constexpr std::uint64_t kMaxReplyBody = 512ull * 1024 * 1024;
 
+// Room for what one read takes from the socket. Beast reads as much as the buffer has room for, and its
+// buffer starts at 512 bytes and stays there while the parser drains it: a 2 KB object reply took five
+// system calls and a busy watch one read per 512 bytes. With this room, a reply or a burst of watch events
+// arrives in one read.
+constexpr std::size_t kReadRoom = 16 * 1024;
+
 std::string timed_out(std::chrono::milliseconds timeout) {
   return "timed out after " + std::to_string(timeout.count()) + " ms";
 }
@@ -65,6 +71,7 @@ beast::tcp_stream& HttpConnection::tcp() {
 
 HttpConnection::HttpConnection(const ServerUrl& url, const TlsSettings& tls,
                                std::chrono::milliseconds connect_timeout) {
+  buffer_.reserve(kReadRoom);
   const std::string where = url.host_header;
   std::size_t ignored = 0;
 
@@ -122,9 +129,16 @@ HttpResponse HttpConnection::exchange(HttpRequest& request, std::chrono::millise
   reusable_ = false;
   // Blocking reads and writes, with the deadline enforced by shutting the socket down (DeadlineWatch says
   // why). A connection that timed out is not reusable.
+  error_code ec;
+  // A blocking socket: a read waits in the kernel instead of failing with EAGAIN and polling before reading
+  // again (three system calls per read). Asio makes the socket non-blocking again for an asynchronous
+  // operation, and this undoes it once per connection.
+  if (tcp().socket().native_non_blocking()) {
+    tcp().socket().native_non_blocking(false, ec);
+    ec = {};
+  }
   auto& watch = DeadlineWatch::instance();
   const auto ticket = watch.arm(tcp().socket().native_handle(), DeadlineWatch::Clock::now() + timeout);
-  error_code ec;
   std::size_t written = 0;
   with_stream([&](auto& s) { written = http::write(s, request, ec); });
   if (ec) {

@@ -9,10 +9,13 @@
 
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -30,13 +33,15 @@ using zpo::kube::TransportError;
 // Answers every request with {"n":N} (N counts requests from 1), or with `body` when given, on keep-alive
 // connections, except the requests whose numbers are in `drop`: those are read and then the connection is
 // closed without a reply; and those in `hold`: read and never answered (the connection stays open until the
-// client closes it).
+// client closes it). With `piece` set, a reply goes out `piece` bytes at a time, 10 ms apart.
 class ScriptedServer {
  public:
-  explicit ScriptedServer(std::set<int> drop, std::string body = {}, std::set<int> hold = {})
+  explicit ScriptedServer(std::set<int> drop, std::string body = {}, std::set<int> hold = {},
+                          std::size_t piece = 0)
       : drop_(std::move(drop)),
         hold_(std::move(hold)),
         body_(std::move(body)),
+        piece_(piece),
         acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}) {
     accepting_ = std::thread([this] { accept_loop(); });
   }
@@ -92,7 +97,17 @@ class ScriptedServer {
       response.body() = body_.empty() ? "{\"n\":" + std::to_string(n) + "}" : body_;
       response.keep_alive(true);
       response.prepare_payload();
-      http::write(socket, response, ec);
+      if (piece_ == 0) {
+        http::write(socket, response, ec);
+      } else {
+        std::ostringstream wire;
+        wire << response;
+        const std::string bytes = wire.str();
+        for (std::size_t at = 0; at < bytes.size() && !ec; at += piece_) {
+          asio::write(socket, asio::buffer(bytes.data() + at, std::min(piece_, bytes.size() - at)), ec);
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+      }
       if (ec) break;
     }
     std::lock_guard lock(mutex_);
@@ -104,6 +119,7 @@ class ScriptedServer {
   const std::set<int> drop_;
   const std::set<int> hold_;
   const std::string body_;
+  const std::size_t piece_;
   asio::io_context io_;
   asio::ip::tcp::acceptor acceptor_;
   std::atomic<int> requests_{0};
@@ -209,6 +225,25 @@ TEST(RestTimeout, AReplyThatNeverComesIsATimeoutAndTheNextRequestGetsANewConnect
   EXPECT_EQ(server.requests(), 2);
   EXPECT_EQ(client.get("/x")["n"], 3);
   EXPECT_EQ(server.connections(), 2);
+}
+
+// Replies are read with blocking reads into a buffer with room for 16 KiB: a reply larger than that, arriving
+// in pieces with pauses between them, is still read whole, and the connection is reused after it.
+TEST(RestReply, AReplyLargerThanOneReadArrivingInPiecesIsReadWhole) {
+  nlohmann::json items = nlohmann::json::array();
+  for (int i = 0; i < 2000; ++i)
+    items.push_back({{"name", "port-" + std::to_string(i)}, {"uid", std::string(20, 'u')}});
+  const std::string body = nlohmann::json{{"items", items}}.dump();
+  ASSERT_GT(body.size(), 64u * 1024);
+  ScriptedServer server({}, body, {}, 7000);
+  RestClient client(config_for(server), {.request_timeout = std::chrono::seconds(10)});
+  for (int round = 0; round < 2; ++round) {
+    const auto reply = client.get("/things");
+    ASSERT_EQ(reply["items"].size(), 2000u);
+    EXPECT_EQ(reply["items"][1999]["name"], "port-1999");
+  }
+  EXPECT_EQ(server.requests(), 2);
+  EXPECT_EQ(server.connections(), 1);
 }
 
 TEST(RestRetry, AFreshConnectionIsNotRetried) {

@@ -204,6 +204,9 @@ ApiOutcome HttpServer::answer(const std::string& method, const std::string& targ
 template <typename Stream>
 void HttpServer::serve(Stream& stream, int fd) {
   boost::beast::flat_buffer buffer;
+  // Beast reads as much as the buffer has room for, and an empty one has 512 bytes: a status patch took two
+  // reads. Room for a whole request is one read.
+  buffer.reserve(16 * 1024);
   while (!stopping_) {
     http::request_parser<http::string_body> parser;
     parser.body_limit(kBodyLimit);
@@ -288,6 +291,7 @@ bool HttpServer::stream_watch(Stream& stream, int fd, unsigned http_version, boo
     }
     bool columns_sent = false;
     auto last_sent = started;
+    auto last_peer_check = started;
     while (connection_ok) {
       const std::optional<SharedWatchEvent> event = open->watch.take(kWatchPollInterval);
       const WatchEnding ending = open->ending;
@@ -310,9 +314,14 @@ bool HttpServer::stream_watch(Stream& stream, int fd, unsigned http_version, boo
         break;
       }
       if (deadline && Clock::now() >= *deadline) break;
-      if (peer_gone(fd)) {
-        connection_ok = false;
-        break;
+      // A hang-up shows in the next write while events flow; the peek is for the quiet between them, and
+      // once per poll interval otherwise (a poll per event was a system call per event and watcher).
+      if (!event || Clock::now() - last_peer_check >= kWatchPollInterval) {
+        last_peer_check = Clock::now();
+        if (peer_gone(fd)) {
+          connection_ok = false;
+          break;
+        }
       }
     }
     watches_.remove(open);

@@ -59,7 +59,8 @@ std::string rfc3339_now() {
 
 std::string new_uid() {
   static std::mutex mu;
-  static boost::uuids::random_generator generator;
+  // Seeded once: boost's random_generator asks the kernel for every UUID (a system call per created object).
+  static boost::uuids::random_generator_mt19937 generator;
   std::lock_guard lock(mu);
   return boost::uuids::to_string(generator());
 }
