@@ -116,7 +116,12 @@ int run(const OperatorFlags& flags, std::stop_source& stop) {
       {runtime::field("namespace", flags.namespace_.empty() ? "(all)" : flags.namespace_),
        runtime::field("labelSelector", flags.label_selector.empty() ? "(all)" : flags.label_selector)});
   informer.on_change([&queue](const std::string& key) { queue.add(key); });
-  kube::EventRecorder events(client, "zenlayer-port-operator", identity, kube_log_sink());
+  // Events wait while reconciles queue up (in a mass deletion they are a third of the API requests), in a
+  // queue that holds two per port of a 10,000-port release wave.
+  kube::EventRecorderOptions event_options;
+  event_options.busy = [&queue] { return queue.depth() > 0; };
+  event_options.queue_capacity = 20000;
+  kube::EventRecorder events(client, "zenlayer-port-operator", identity, kube_log_sink(), event_options);
   port::PortOperator ports(client, informer, events, queue, metrics, cloud, settings);
 
   auto health =

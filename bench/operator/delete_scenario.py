@@ -129,6 +129,13 @@ def run(binaries, n, delays, tuning, idle_seconds, log=print):
         figures["peak_rss_mib"] = proc_usage.peak_rss_mib(pid)
         figures["delete_writes"] = bc.writes_between(writes_before, cluster.kube_writes())
         figures["delete_calls"] = bc.calls_between(calls_before, cluster.zenlayer_calls())
+        # The operator holds Events while its reconciles queue up: the last ones go out after the last resource
+        # is gone. Counted once writes stop (3 s without one), with the CPU they took.
+        all_gone = time.monotonic()
+        cluster.wait_quiet()
+        figures["events_settled_s"] = time.monotonic() - all_gone - 3.0
+        figures["settled_cpu_s"] = proc_usage.cpu_seconds(pid) - cpu0
+        figures["settled_writes"] = bc.writes_between(writes_before, cluster.kube_writes())
 
         # Port DESTROYED (the emulator's own instant) -> resource gone (the watch's DELETED).
         ports = cluster.zenlayer.ports()

@@ -83,7 +83,7 @@ void EventRecorder::record(const json& involved, EventType type, const std::stri
     const bool room = taken_.wait_for(lock, options_.wait_for_room,
                                       [&] { return stopping_ || queue_.size() < options_.queue_capacity; });
     if (room && !stopping_) {
-      queue_.push_back(std::move(event));
+      queue_.push_back(pack(event));
       lock.unlock();
       queued_.notify_one();
       return;
@@ -112,7 +112,12 @@ void EventRecorder::send_queued() {
       if (log_) log_("warn", "events dropped at shutdown", {{"count", std::to_string(dropped)}});
       return;
     }
-    const Pending event = std::move(queue_.front());
+    if (hold(lock)) {
+      // Checked again at this pace: the burst's end is noticed within a tenth of a second.
+      queued_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stopping_; });
+      continue;
+    }
+    const Pending event = unpack(queue_.front());
     queue_.pop_front();
     sending_ = true;
     lock.unlock();
@@ -126,6 +131,41 @@ void EventRecorder::send_queued() {
     sending_ = false;
     taken_.notify_all();  // flush() may be waiting for this one
   }
+}
+
+EventRecorder::Queued EventRecorder::pack(const Pending& event) {
+  const Involved& o = event.involved;
+  Queued queued{{}, event.at};
+  for (const std::string* field : {&o.api_version, &o.kind, &o.namespace_name, &o.name, &o.uid,
+                                   &o.resource_version, &event.type, &event.reason, &event.message}) {
+    queued.fields.append(*field);
+    queued.fields.push_back('\0');
+  }
+  return queued;
+}
+
+EventRecorder::Pending EventRecorder::unpack(const Queued& queued) {
+  Pending event;
+  Involved& o = event.involved;
+  std::size_t at = 0;
+  for (std::string* field : {&o.api_version, &o.kind, &o.namespace_name, &o.name, &o.uid, &o.resource_version,
+                             &event.type, &event.reason, &event.message}) {
+    const std::size_t end = queued.fields.find('\0', at);
+    field->assign(queued.fields, at, end - at);
+    at = end + 1;
+  }
+  event.at = queued.at;
+  return event;
+}
+
+bool EventRecorder::hold(std::unique_lock<std::mutex>& lock) {
+  if (!options_.busy || stopping_ || queue_.empty()) return false;
+  if (queue_.size() >= options_.queue_capacity / 4 * 3) return false;
+  if (Clock::now() - queue_.front().at >= options_.max_hold) return false;
+  lock.unlock();
+  const bool busy = options_.busy();
+  lock.lock();
+  return busy && !stopping_;
 }
 
 void EventRecorder::send(const Pending& event) {

@@ -4,9 +4,11 @@
 // full queue drops (logged) after a short wait, and destruction sends what is queued.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <regex>
+#include <thread>
 
 #include "informer_emulator_fixture.hpp"
 #include "kube/event_recorder.hpp"
@@ -217,6 +219,60 @@ TEST_F(EventRecorderAgainstEmulator, DestructionGivesUpOnAStuckServerInBoundedTi
   EXPECT_EQ(events(emulator_).size(), 1u);
   ASSERT_EQ(log_.lines.size(), 1u);
   EXPECT_EQ(log_.lines[0], "warn events dropped at shutdown count=4");
+}
+
+// While the process is busy, Events wait; they go out, in order and whole, once it is not.
+TEST_F(EventRecorderAgainstEmulator, WhileBusyEventsWaitAndGoOutInOrderWhenTheBurstEnds) {
+  std::atomic<bool> busy{true};
+  EventRecorder recorder(emulator_.client(), "zenlayer-port-operator", "pod", log_.sink(),
+                         {.busy = [&busy] { return busy.load(); }, .max_hold = std::chrono::seconds(60)});
+  recorder.record(object_, EventType::Normal, "TerminateRequested", "TerminatePort accepted for port p-1");
+  recorder.record(object_, EventType::Warning, "DeletionStuck", "still RUNNING after 10m");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_TRUE(events(emulator_).empty());
+  busy = false;
+  const auto items = sent(recorder);
+  ASSERT_EQ(items.size(), 2u);
+  const json* first = find_reason(items, "TerminateRequested");
+  const json* second = find_reason(items, "DeletionStuck");
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ((*first)["type"], "Normal");
+  EXPECT_EQ((*first)["message"], "TerminatePort accepted for port p-1");
+  EXPECT_EQ((*first)["involvedObject"]["uid"], object_["metadata"]["uid"]);
+  EXPECT_EQ((*first)["involvedObject"]["resourceVersion"], object_["metadata"]["resourceVersion"]);
+  EXPECT_EQ((*second)["type"], "Warning");
+  EXPECT_LE((*first)["firstTimestamp"].get<std::string>(), (*second)["firstTimestamp"].get<std::string>());
+  EXPECT_TRUE(log_.lines.empty());
+}
+
+// A burst that does not end does not hold an Event longer than max_hold.
+TEST_F(EventRecorderAgainstEmulator, AnEventWaitsNoLongerThanMaxHold) {
+  EventRecorder recorder(emulator_.client(), "zenlayer-port-operator", "pod", log_.sink(),
+                         {.busy = [] { return true; }, .max_hold = std::chrono::milliseconds(400)});
+  const auto start = std::chrono::steady_clock::now();
+  recorder.record(object_, EventType::Normal, "PortRecycled", "port is in the recycle bin");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_TRUE(events(emulator_).empty());
+  EXPECT_EQ(sent(recorder).size(), 1u);
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(took, std::chrono::milliseconds(400));
+  EXPECT_LT(took, std::chrono::seconds(3));
+}
+
+// Nor while the queue is three quarters full: holding more would drop Events.
+TEST_F(EventRecorderAgainstEmulator, AQueueThreeQuartersFullIsSentEvenWhileBusy) {
+  EventRecorder recorder(
+      emulator_.client(), "zenlayer-port-operator", "pod", log_.sink(),
+      {.queue_capacity = 4, .busy = [] { return true; }, .max_hold = std::chrono::seconds(60)});
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 3; ++i)
+    recorder.record(object_, EventType::Normal, "Reason" + std::to_string(i), "message");
+  // The queue drains to two, below three quarters; those two wait out the burst (here, the test's end).
+  EXPECT_TRUE(k2test::eventually([&] { return events(emulator_).size() == 1u; }, std::chrono::seconds(3)));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(events(emulator_).size(), 1u);
 }
 
 }  // namespace
