@@ -78,6 +78,8 @@ def run(binaries, n, delays, tuning, log=print):
         calls = bc.calls_between(calls_before, cluster.zenlayer_calls())
         figures["cloud_calls"] = calls
         per_op = {}
+        # Every Event in, including those the operators held through the burst (CPU figures include them).
+        cluster.wait_quiet()
         events = events_by_resource(cluster)
         for sh in SHARDS:
             op = ops[sh]
