@@ -1,5 +1,6 @@
 #include "kube/event_recorder.hpp"
 
+#include <array>
 #include <cstdio>
 #include <ctime>
 #include <utility>
@@ -133,11 +134,21 @@ void EventRecorder::send_queued() {
   }
 }
 
+namespace {
+
+// Pending's strings, in the order Queued::fields holds them (const or not, for packing and unpacking).
+template <class P>
+auto strings_of(P& event) {
+  auto& o = event.involved;
+  return std::array{&o.api_version,      &o.kind,     &o.namespace_name, &o.name,       &o.uid,
+                    &o.resource_version, &event.type, &event.reason,     &event.message};
+}
+
+}  // namespace
+
 EventRecorder::Queued EventRecorder::pack(const Pending& event) {
-  const Involved& o = event.involved;
   Queued queued{{}, event.at};
-  for (const std::string* field : {&o.api_version, &o.kind, &o.namespace_name, &o.name, &o.uid,
-                                   &o.resource_version, &event.type, &event.reason, &event.message}) {
+  for (const std::string* field : strings_of(event)) {
     queued.fields.append(*field);
     queued.fields.push_back('\0');
   }
@@ -146,10 +157,8 @@ EventRecorder::Queued EventRecorder::pack(const Pending& event) {
 
 EventRecorder::Pending EventRecorder::unpack(const Queued& queued) {
   Pending event;
-  Involved& o = event.involved;
   std::size_t at = 0;
-  for (std::string* field : {&o.api_version, &o.kind, &o.namespace_name, &o.name, &o.uid, &o.resource_version,
-                             &event.type, &event.reason, &event.message}) {
+  for (std::string* field : strings_of(event)) {
     const std::size_t end = queued.fields.find('\0', at);
     field->assign(queued.fields, at, end - at);
     at = end + 1;
